@@ -1,0 +1,44 @@
+/**
+ * Shared plumbing for the `live-infra` commands: exit codes and error printing.
+ * Exit codes everywhere: 0 ok, 1 problem found or operation failed, 2 usage or input error.
+ */
+import { InputError } from "../common/errors";
+
+export const EXIT_OK = 0;
+export const EXIT_FAIL = 1;
+export const EXIT_USAGE = 2;
+
+/** Prints an error the way every command does: one line, no stack (unless LIVE_INFRA_DEBUG is set). */
+export function reportError(err: unknown): number {
+  const e = err as Error;
+  const message = e && typeof e.message === "string" ? e.message : String(err);
+  process.stderr.write(`live-infra: ${message}\n`);
+  if (process.env.LIVE_INFRA_DEBUG && e && e.stack) process.stderr.write(`${e.stack}\n`);
+  return err instanceof InputError ? EXIT_USAGE : EXIT_FAIL;
+}
+
+/**
+ * Wraps a command body: its resolved number becomes the exit code; a thrown InputError exits 2, anything else 1.
+ * Uses process.exitCode (not process.exit) so pending stdout writes are flushed.
+ */
+export function action<A extends unknown[]>(body: (...args: A) => Promise<number | void> | number | void) {
+  return async (...args: A): Promise<void> => {
+    try {
+      const code = await body(...args);
+      process.exitCode = typeof code === "number" ? code : EXIT_OK;
+    } catch (err) {
+      process.exitCode = reportError(err);
+    }
+  };
+}
+
+/** Parses an integer option, throwing an InputError that names the flag. */
+export function intOption(flag: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) {
+      throw new InputError(`${flag} must be a whole number from ${min} to ${max} (got "${value}")`);
+    }
+    return n;
+  };
+}
