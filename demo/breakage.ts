@@ -1,0 +1,128 @@
+/**
+ * How each scenario breaks the environment. Runs after migrate and the demo rows, so nothing the demo does later
+ * can repair it. Three places are touched: the rendered backend configuration (OutDefine.php / cdn.route.ini), the
+ * sandbox's state (through its control API, as an operator's console change would), and the database (SQL as the
+ * admin). Every change that outlives the run (a global server variable on a shared server) registers its undo.
+ */
+import type { BackendConfig } from "../common/backend-config";
+import type { StackOutputs } from "../common/outputs";
+import type { State } from "../sandbox/state";
+import { ROOMLESS_STREAMER } from "./rows";
+
+export interface BreakContext {
+  outputs: StackOutputs;
+  /** The backend configuration about to be (re)written; mutate it in place. */
+  backend: BackendConfig;
+  /** Reads, changes and writes back the sandbox state. */
+  mutateSandbox(change: (state: State) => void): Promise<void>;
+  /** Runs SQL as the server admin, in the demo database. */
+  adminSql(sql: string): Promise<unknown>;
+  /** Sets a global server variable and registers restoring its current value. */
+  setGlobal(name: string, value: string): Promise<void>;
+  /** A loopback port where nothing listens. */
+  closedPort(): Promise<number>;
+}
+
+/** Another region than `region` (a real region id, so only the bucket lookup fails). */
+function otherRegion(region: string): string {
+  return region === "ap-shanghai" ? "ap-guangzhou" : "ap-shanghai";
+}
+
+/** A well-formed APPID that is not `appid`. */
+function otherAppid(appid: string): string {
+  const n = Number(appid);
+  return String(Number.isFinite(n) && n > 1_250_000_000 ? n - 1 : 1_259_999_999);
+}
+
+/** The sandbox's bound callback template (the one a rule binds to the push domain and app name). */
+function boundCallbackTemplate(state: State, outputs: StackOutputs) {
+  const rule = state.live.callbackRules.find(
+    (r) => r.domainName === outputs.push_domain && r.appName === outputs.app_name,
+  );
+  const id = rule?.templateId ?? Number(outputs.callback_template_id);
+  const t = state.live.callbackTemplates.find((x) => x.templateId === id);
+  if (!t) throw new Error(`sandbox state has no callback template ${id} to break`);
+  return t;
+}
+
+const BREAKERS: Record<string, (ctx: BreakContext) => Promise<void>> = {
+  healthy: async () => undefined,
+  "wrong-bucket": async ({ backend }) => {
+    // A bucket nobody created: same naming rule, another base name.
+    const full = /-(\d+)$/.exec(backend.cos.bucket);
+    backend.cos.bucket = full ? `live-demo-typo-${full[1]}` : "live-demo-typo";
+  },
+  "wrong-region": async ({ backend }) => {
+    backend.cos.region = otherRegion(backend.cos.region);
+  },
+  "wrong-appid": async ({ backend }) => {
+    const wrong = otherAppid(backend.cos.appid);
+    backend.cos.appid = wrong;
+  },
+  "wrong-secret-id": async ({ backend }) => {
+    // Same shape as a real SecretId (AKID + 32 characters), unknown to the account.
+    backend.cos.secretId = "AKIDdemoUnknownKey0000000000000000x1";
+  },
+  "wrong-secret-key": async ({ backend }) => {
+    backend.cos.secretKey = "demoWrongSecretKey00000000000000x";
+  },
+  "callback-url-missing": async ({ mutateSandbox, outputs }) =>
+    mutateSandbox((s) => {
+      boundCallbackTemplate(s, outputs).recordNotifyUrl = "";
+    }),
+  "callback-url-wrong": async ({ mutateSandbox, outputs }) =>
+    mutateSandbox((s) => {
+      const t = boundCallbackTemplate(s, outputs);
+      // A typo an operator makes: the v1 backend's callback path instead of tape_callback.php.
+      t.recordNotifyUrl = t.recordNotifyUrl
+        ? t.recordNotifyUrl.replace(/tape_callback\.php$/, "Live_callback.php")
+        : "http://203.0.113.10/callback/Live_callback.php";
+      if (t.recordNotifyUrl === outputs.callback_url) t.recordNotifyUrl += ".bak";
+    }),
+  "callback-rule-missing": async ({ mutateSandbox }) =>
+    mutateSandbox((s) => {
+      s.live.callbackRules = [];
+    }),
+  "callback-rule-on-play-domain": async ({ mutateSandbox, outputs }) =>
+    mutateSandbox((s) => {
+      const id = Number(outputs.callback_template_id);
+      const now = s.live.callbackRules[0]?.createTime ?? "2026-01-01 00:00:00";
+      s.live.callbackRules = [
+        { domainName: outputs.play_domain, appName: outputs.app_name, templateId: id, createTime: now, updateTime: now },
+      ];
+    }),
+  "callback-key-mismatch": async ({ backend }) => {
+    // Letters and digits, 32 long, like a real callback key — just not the template's.
+    backend.apiKey = "demoStaleCallbackKey000000000000";
+  },
+  "record-rule-missing": async ({ mutateSandbox }) =>
+    mutateSandbox((s) => {
+      s.live.recordRules = [];
+    }),
+  "db-unreachable": async ({ backend, closedPort }) => {
+    backend.db.port = await closedPort();
+  },
+  "db-timezone": async ({ setGlobal }) => {
+    await setGlobal("time_zone", "+00:00");
+  },
+  "tb-vod-missing": async ({ adminSql }) => {
+    // What createDB.sh leaves behind under strict sql_mode: tb_account and tb_room, no tb_vod.
+    await adminSql("DROP TABLE IF EXISTS tb_vod");
+  },
+  "tb-vod-zero-date": async ({ adminSql }) => {
+    // createDB.sh's column, applied under a permissive session sql_mode (as on MySQL 5.6 or after a mode change).
+    await adminSql("SET SESSION sql_mode = ''");
+    await adminSql("ALTER TABLE tb_vod MODIFY start_time timestamp NOT NULL DEFAULT '0000-00-00 00:00:00'");
+  },
+  "no-room-row": async ({ adminSql }) => {
+    await adminSql(`DELETE FROM tb_room WHERE userid = '${ROOMLESS_STREAMER}'`);
+  },
+};
+
+export function breakerFor(name: string): (ctx: BreakContext) => Promise<void> {
+  const b = BREAKERS[name];
+  if (!b) throw new Error(`no breakage defined for scenario "${name}"`);
+  return b;
+}
+
+export const BREAKER_NAMES = Object.keys(BREAKERS);

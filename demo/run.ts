@@ -1,0 +1,264 @@
+/**
+ * `npm run demo`: the whole product on one machine, offline.
+ *
+ *   1. synth the `dev` stack (in-process) into a temp cdktf.out
+ *   2. start the TencentDB stand-in (a throwaway MariaDB, or LIVE_INFRA_TEST_MYSQL_URL)
+ *   3. start the sandbox in-process, seeded from the synthesized stack (writes outputs.json), its DB instance
+ *      pointed at that MariaDB
+ *   4. migrate the schema as the admin, creating the backend user (`--create-user`)
+ *   5. seed demo rows (streamers with rooms, recent recordings longer than 60 s)
+ *   6. render the backend's conf/OutDefine.php and conf/cdn.route.ini from the outputs into a temp dir
+ *   7. break the environment as the scenario says (after migrate, so migrate cannot repair it)
+ *   8. validate with the owner's control-plane keys against the sandbox endpoints
+ *   9. print the report (and, in text, a one-line verdict) — then clean everything up, also on error or Ctrl-C.
+ *
+ * With a machine-readable format stdout holds exactly the report; progress, logs and the verdict go to stderr.
+ * Exit code = validate's (0 nothing failed, 1 a check failed or errored).
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { Connection } from "mysql2/promise";
+import { backendConfigFromOutputs, writeBackendDir, BackendConfig } from "../common/backend-config";
+import { InputError } from "../common/errors";
+import { redact } from "../common/mask";
+import { readStackOutputs, StackOutputs } from "../common/outputs";
+import { freePort, getMysqlServer, MysqlServer } from "../sandbox/mariadb";
+import type { FaultConfig } from "../sandbox/faults";
+import type { State } from "../sandbox/state";
+import { breakerFor, BreakContext } from "./breakage";
+import { Cleanup } from "./cleanup";
+import * as parts from "./parts";
+import { seedDemoRows, DEMO_STREAMERS } from "./rows";
+import { findScenario, SCENARIO_NAMES, Scenario } from "./scenarios";
+import { guardStdout } from "./stdout-guard";
+
+export type ReportFormat = "text" | "json" | "junit" | "markdown";
+export type Lang = "zh" | "en";
+
+/** The stack the demo synthesizes and seeds from. */
+export const DEMO_ENV = "dev";
+
+export interface DemoOptions {
+  scenario: string;
+  format: ReportFormat;
+  lang: Lang;
+  /** Per-check timeout handed to validate, ms (default: validate's own). */
+  timeoutMs?: number;
+  /**
+   * An existing server to use instead of launching MariaDB (`mysql://USER[:PASSWORD]@HOST:PORT/`, an account that
+   * may create databases and users). Default LIVE_INFRA_TEST_MYSQL_URL. On such a shared server the demo works in a
+   * database and user of its own, dropped afterwards, and restores any global variable it changes.
+   */
+  mysqlUrl?: string;
+  /** Write the report here instead of process.stdout (tests). */
+  out?: (text: string) => Promise<void> | void;
+  /** Progress/log lines (default: stderr). */
+  log?: (line: string) => void;
+  // --- internal hooks (not on the CLI): tests use them ---
+  /** Sandbox faults set (through the control API) right before validate. */
+  faults?: FaultConfig;
+  /** Called after the breakage, before validate, with what the run set up (tests plant canaries here). */
+  beforeValidate?: (ctx: DemoContext) => Promise<void> | void;
+}
+
+/** What a run set up; handed to `beforeValidate`. Holds secrets: never print it. */
+export interface DemoContext {
+  scenario: Scenario;
+  stack: string;
+  outputsFile: string;
+  outputs: StackOutputs;
+  backendDir: string;
+  backend: BackendConfig;
+  endpoints: { api: string; cos: string; control: string };
+  ownerKeys: { secretId: string; secretKey: string };
+  /** Rewrites the backend files from `backend` (after a hook changed it). */
+  writeBackend(): void;
+}
+
+export interface DemoResult {
+  exitCode: number;
+  /** The report in the requested format (what went to stdout). */
+  reportText: string;
+  /** The validation result (for tests and other renderers). */
+  result: parts.ValidationResult;
+  durationMs: number;
+}
+
+export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
+  const scenario = findScenario(opts.scenario);
+  if (!scenario) {
+    throw new InputError(`unknown scenario "${opts.scenario}"; allowed: ${SCENARIO_NAMES.join(", ")}`);
+  }
+  const started = Date.now();
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const secrets = new Set<string>();
+  const safeLog = (line: string) => log(redact(line, secrets));
+  const cleanup = new Cleanup(safeLog);
+  const guard = opts.out ? undefined : guardStdout();
+  cleanup.arm();
+
+  const STEPS = 9;
+  let stepNo = 0;
+  const step = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+    stepNo++;
+    const t0 = Date.now();
+    safeLog(`[${stepNo}/${STEPS}] ${label}…`);
+    const r = await fn();
+    safeLog(`[${stepNo}/${STEPS}] ${label}: done (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    return r;
+  };
+
+  try {
+    safeLog(`live-infra demo: scenario "${scenario.name}" — breaks: ${scenario.breaks[opts.lang]}`);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "live-infra-demo-"));
+    cleanup.add("remove temp dir", () => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    // 1. synth
+    const synth = await step(`synth the "${DEMO_ENV}" stack`, () =>
+      parts.synthStack(DEMO_ENV, path.join(tmp, "cdktf.out")),
+    );
+
+    // 2. database server
+    const server = await step("start the TencentDB stand-in (MariaDB)", async () => {
+      const url = opts.mysqlUrl ?? process.env.LIVE_INFRA_TEST_MYSQL_URL;
+      const s = url ? await serverFromUrl(url) : await getMysqlServer({ log: "file" });
+      cleanup.add("stop MariaDB", () => s.stop());
+      if (s.password) secrets.add(s.password);
+      safeLog(`      ${s.external ? "using the existing server at" : "launched MariaDB on"} ${s.host}:${s.port}`);
+      return s;
+    });
+    const admin = await parts.connectAdmin(server);
+    cleanup.add("close the admin connection", () => admin.end());
+
+    // 3. sandbox
+    const sb = await step("start the sandbox, seeded from the stack", async () => {
+      const s = await parts.startSeededSandbox({ stackDir: synth.stackDir, stack: synth.stack, server, log: safeLog });
+      cleanup.add("stop the sandbox", () => s.close());
+      return s;
+    });
+    let outputs = readStackOutputs(sb.outputsFile, synth.stack);
+    for (const v of [outputs.db_password, outputs.db_root_password, outputs.callback_key, outputs.signer_secret_key]) {
+      if (v) secrets.add(v);
+    }
+    secrets.add(sb.ownerKeys.secretKey);
+
+    // On a shared server the demo gets a database and user of its own, so runs never collide and leave nothing.
+    if (server.external) {
+      outputs = await parts.isolateDatabase({ admin, outputs, outputsFile: sb.outputsFile, stack: synth.stack, sandbox: sb });
+      const isolated = outputs;
+      cleanup.add("drop the demo database and user", async () => {
+        await admin.query(`DROP DATABASE IF EXISTS \`${isolated.db_name}\``);
+        await admin.query(`DROP USER IF EXISTS '${isolated.db_user}'@'%'`);
+      });
+    }
+
+    // 4. migrate
+    await step(`migrate ${outputs.db_name} (creating the backend user ${outputs.db_user})`, () =>
+      parts.migrate({ server, outputs, log: safeLog }),
+    );
+
+    // 5. demo rows
+    await step("seed demo rows (streamers, rooms, recent recordings)", async () => {
+      await admin.query(`USE \`${outputs.db_name}\``);
+      const n = await seedDemoRows(admin as Connection, {
+        appid: outputs.appid,
+        bucket: outputs.bucket,
+        bucketRegion: outputs.bucket_region,
+        playDomain: outputs.play_domain,
+        appName: outputs.app_name,
+      });
+      safeLog(`      ${DEMO_STREAMERS.length} streamers with rooms, ${n} recordings`);
+    });
+
+    // 6. backend configuration
+    const backendDir = path.join(tmp, "live_demo_service");
+    const backend = backendConfigFromOutputs(outputs);
+    const writeBackend = () => {
+      writeBackendDir(backendDir, backend);
+    };
+    await step("render conf/OutDefine.php and conf/cdn.route.ini from the outputs", async () => writeBackend());
+
+    // 7. break
+    await step(`break: ${scenario.breaks[opts.lang]}`, async () => {
+      const ctx: BreakContext = {
+        outputs,
+        backend,
+        mutateSandbox: (change) => parts.mutateSandboxState(sb.control, change),
+        adminSql: (sql) => admin.query(sql),
+        setGlobal: async (name, value) => {
+          const [rows] = await admin.query(`SELECT @@GLOBAL.${name} AS v`);
+          const before = String((rows as Array<{ v: unknown }>)[0].v);
+          await admin.query(`SET GLOBAL ${name} = ?`, [value]);
+          cleanup.add(`restore @@GLOBAL.${name}`, async () => {
+            await admin.query(`SET GLOBAL ${name} = ?`, [before]);
+          });
+        },
+        closedPort: () => freePort(),
+      };
+      await breakerFor(scenario.name)(ctx);
+      writeBackend();
+    });
+
+    const demoCtx: DemoContext = {
+      scenario,
+      stack: synth.stack,
+      outputsFile: sb.outputsFile,
+      outputs,
+      backendDir,
+      backend,
+      endpoints: { api: sb.api, cos: sb.cos, control: sb.control },
+      ownerKeys: sb.ownerKeys,
+      writeBackend,
+    };
+    if (opts.faults) await parts.setSandboxFaults(sb.control, opts.faults);
+    if (opts.beforeValidate) await opts.beforeValidate(demoCtx);
+
+    // 8. validate
+    const result = await step("validate", () =>
+      parts.validate({
+        stack: synth.stack,
+        outputsFile: sb.outputsFile,
+        backendDir,
+        api: sb.api,
+        cos: sb.cos,
+        ownerKeys: sb.ownerKeys,
+        lang: opts.lang,
+        timeoutMs: opts.timeoutMs,
+      }),
+    );
+
+    // 9. report
+    stepNo++;
+    const reportText = parts.renderReport(result, opts.format, opts.lang);
+    const exitCode = parts.exitCodeOf(result);
+    const verdict = parts.verdictLine(result, scenario, opts.lang, Date.now() - started);
+    const write = opts.out ?? ((t: string) => guard!.writeStdout(t));
+    const withNl = (t: string) => (t.endsWith("\n") ? t : `${t}\n`);
+    if (opts.format === "text") {
+      await write(withNl(reportText) + withNl(verdict));
+    } else {
+      await write(withNl(reportText));
+      safeLog(verdict);
+    }
+    return { exitCode, reportText, result, durationMs: Date.now() - started };
+  } finally {
+    const t0 = Date.now();
+    await cleanup.run();
+    guard?.release();
+    log(`cleaned up (${((Date.now() - t0) / 1000).toFixed(1)} s); total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+async function serverFromUrl(url: string): Promise<MysqlServer> {
+  const prev = process.env.LIVE_INFRA_TEST_MYSQL_URL;
+  process.env.LIVE_INFRA_TEST_MYSQL_URL = url;
+  try {
+    return await getMysqlServer();
+  } finally {
+    if (prev === undefined) delete process.env.LIVE_INFRA_TEST_MYSQL_URL;
+    else process.env.LIVE_INFRA_TEST_MYSQL_URL = prev;
+  }
+}
+
+export type { State };

@@ -1,0 +1,207 @@
+/**
+ * The demo's scenario catalogue. Scenario names are a public contract (`live-infra demo --scenario NAME`).
+ *
+ * Each entry says what it breaks and what `validate` must then report: `fail`, `skip` and `warn` list the check ids
+ * with that status; every other check the report contains must `pass`. `keywords` holds, per failing check, a text
+ * that must appear in that check's FAQ keyword, message or remediation (the FAQ's own terms). How a scenario is
+ * applied lives in `demo/breakage.ts`; this file is data only so tests and `--list-scenarios` can read it cheaply.
+ */
+
+export interface Scenario {
+  /** Stable name (CLI argument). */
+  readonly name: string;
+  /** What it breaks, per language. */
+  readonly breaks: { readonly en: string; readonly zh: string };
+  /** Where the breakage is planted: the rendered backend config, the sandbox (control API), or the database. */
+  readonly where: "nothing" | "OutDefine.php" | "cdn.route.ini" | "sandbox" | "database";
+  readonly expect: {
+    readonly fail: readonly string[];
+    readonly skip: readonly string[];
+    readonly warn: readonly string[];
+    /** Exit code of `validate` (and so of `demo`). */
+    readonly exitCode: 0 | 1;
+    /** check id → text expected in that check's faqKeyword / message / remediation. */
+    readonly keywords: Readonly<Record<string, readonly string[]>>;
+  };
+}
+
+const COS_AFTER_BUCKET = ["cos.secret-id", "cos.secret-key", "cos.upload"] as const;
+const BOUND_TEMPLATE_CHECKS = ["live.callback-url", "live.callback-key"] as const;
+
+function scenario(
+  name: string,
+  where: Scenario["where"],
+  en: string,
+  zh: string,
+  fail: readonly string[] = [],
+  skip: readonly string[] = [],
+  opts: { warn?: readonly string[]; keywords?: Record<string, readonly string[]> } = {},
+): Scenario {
+  const warn = opts.warn ?? [];
+  return {
+    name,
+    where,
+    breaks: { en, zh },
+    expect: { fail, skip, warn, exitCode: fail.length ? 1 : 0, keywords: opts.keywords ?? {} },
+  };
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  scenario("healthy", "nothing", "nothing: a correctly deployed and configured environment", "不破坏任何配置：部署与配置均正确"),
+  scenario(
+    "wrong-bucket",
+    "OutDefine.php",
+    "COSKEY_BUCKET names a bucket that does not exist",
+    "COSKEY_BUCKET 填写了不存在的存储桶",
+    ["cos.bucket"],
+    COS_AFTER_BUCKET,
+    { keywords: { "cos.bucket": ["ERROR_PROXY_SIGN_BUCKET_NOTMATCH"] } },
+  ),
+  scenario(
+    "wrong-region",
+    "OutDefine.php",
+    "COSKEY_BUCKET_REGION names another region than the bucket's",
+    "COSKEY_BUCKET_REGION 与存储桶所属地域不一致",
+    ["cos.bucket"],
+    COS_AFTER_BUCKET,
+    { keywords: { "cos.bucket": ["ERROR_PROXY_SIGN_BUCKET_NOTMATCH"] } },
+  ),
+  scenario(
+    "wrong-appid",
+    "OutDefine.php",
+    "COSKEY_APPID is another account's APPID",
+    "COSKEY_APPID 填写了其他账号的 APPID",
+    ["cos.bucket"],
+    COS_AFTER_BUCKET,
+    { keywords: { "cos.bucket": ["ERROR_PROXY_APPID_USERID_NOTMATCH"] } },
+  ),
+  scenario(
+    "wrong-secret-id",
+    "OutDefine.php",
+    "COSKEY_SECRECTID is a SecretId the account does not know",
+    "COSKEY_SECRECTID 是账号下不存在的 SecretId",
+    ["cos.secret-id"],
+    ["cos.secret-key", "cos.upload"],
+    { keywords: { "cos.secret-id": ["PROXY_AUTH_SECRETID_NOEXIST"] } },
+  ),
+  scenario(
+    "wrong-secret-key",
+    "OutDefine.php",
+    "COSKEY_SECRECTKEY does not belong to COSKEY_SECRECTID",
+    "COSKEY_SECRECTKEY 与 COSKEY_SECRECTID 不匹配",
+    ["cos.secret-key"],
+    ["cos.upload"],
+    { keywords: { "cos.secret-key": ["ERROR_PROXY_AUTH_FAILED"] } },
+  ),
+  scenario(
+    "callback-url-missing",
+    "sandbox",
+    "the record callback URL of the bound callback template is empty",
+    "已关联的回调模板未设置录制回调 URL",
+    ["live.callback-url"],
+    [],
+    { keywords: { "live.callback-url": ["回调 URL"] } },
+  ),
+  scenario(
+    "callback-url-wrong",
+    "sandbox",
+    "the record callback URL of the bound callback template points elsewhere",
+    "已关联的回调模板的录制回调 URL 指向了错误地址",
+    ["live.callback-url"],
+    [],
+    { keywords: { "live.callback-url": ["回调 URL"] } },
+  ),
+  scenario(
+    "callback-rule-missing",
+    "sandbox",
+    "no callback rule binds the callback template to the push domain",
+    "回调模板未关联到推流域名（没有回调规则）",
+    ["live.callback-rule"],
+    BOUND_TEMPLATE_CHECKS,
+    { keywords: { "live.callback-rule": ["回调模板未关联域名"] } },
+  ),
+  scenario(
+    "callback-rule-on-play-domain",
+    "sandbox",
+    "the callback template is bound to the play domain instead of the push domain",
+    "回调模板关联到了播放域名，而不是推流域名",
+    ["live.callback-rule"],
+    BOUND_TEMPLATE_CHECKS,
+    { keywords: { "live.callback-rule": ["回调模板未关联域名"] } },
+  ),
+  scenario(
+    "callback-key-mismatch",
+    "OutDefine.php",
+    "API_KEY differs from the callback template's callback key",
+    "API_KEY 与回调模板的回调密钥不一致",
+    ["live.callback-key"],
+    [],
+    { keywords: { "live.callback-key": ["回调鉴权失败"] } },
+  ),
+  scenario(
+    "record-rule-missing",
+    "sandbox",
+    "no record rule binds a record template to the push domain (no recording, no replay)",
+    "推流域名未关联录制模板（没有录制就没有回放）",
+    ["live.record-rule"],
+  ),
+  scenario(
+    "db-unreachable",
+    "cdn.route.ini",
+    "cdn.route.ini [DB] PORT points at a closed port",
+    "cdn.route.ini 的 [DB] PORT 指向一个未监听的端口",
+    ["db.connect"],
+    ["db.schema", "db.timezone", "db.replay-window"],
+    { keywords: { "db.connect": ["cdn.route.ini"] } },
+  ),
+  scenario(
+    "db-timezone",
+    "database",
+    "the database server's time zone is +00:00 instead of +08:00",
+    "数据库时区为 +00:00，而不是 +08:00",
+    ["db.timezone"],
+    [],
+    { keywords: { "db.timezone": ["+08:00"] } },
+  ),
+  scenario(
+    "tb-vod-missing",
+    "database",
+    "table tb_vod does not exist (what createDB.sh leaves under strict sql_mode)",
+    "tb_vod 表不存在（严格 sql_mode 下 createDB.sh 的结果）",
+    ["db.schema"],
+    ["db.replay-window"],
+    { keywords: { "db.schema": ["tb_vod", "migrate"] } },
+  ),
+  scenario(
+    "tb-vod-zero-date",
+    "database",
+    "tb_vod.start_time has the zero-date default '0000-00-00 00:00:00'",
+    "tb_vod.start_time 的默认值为零日期 '0000-00-00 00:00:00'",
+    ["db.schema"],
+    ["db.replay-window"],
+    { keywords: { "db.schema": ["0000-00-00", "migrate"] } },
+  ),
+  scenario(
+    "no-room-row",
+    "database",
+    "a streamer in tb_account has no tb_room row (their recordings are dropped)",
+    "tb_account 中的主播没有 tb_room 记录（其录制回调被丢弃）",
+    [],
+    [],
+    { warn: ["db.replay-window"] },
+  ),
+];
+
+export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);
+
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name);
+}
+
+/** Expected status of a check id under a scenario (everything not listed passes). */
+export function expectedStatus(s: Scenario, checkId: string): "pass" | "fail" | "skip" | "warn" {
+  if (s.expect.fail.includes(checkId)) return "fail";
+  if (s.expect.skip.includes(checkId)) return "skip";
+  if (s.expect.warn.includes(checkId)) return "warn";
+  return "pass";
+}
