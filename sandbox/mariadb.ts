@@ -1,0 +1,339 @@
+/**
+ * Throwaway MariaDB: the TencentDB stand-in for tests and the demo.
+ *
+ * Starts `mariadbd --no-defaults` (no system my.cnf leaks in) on a private datadir initialised with
+ * `mariadb-install-db --auth-root-authentication-method=normal` (root without password, loopback only), on a free
+ * loopback port, with MySQL 8's default sql_mode and time_zone +08:00 (mirroring the stack's TencentDB parameters).
+ * `stop()` shuts it down and removes the datadir; a process 'exit' hook does the same if nobody called stop().
+ * Nothing is ever written to stdout: the server log goes to a file in the datadir (quoted on failure) or to stderr.
+ *
+ * `getMysqlServer()` is what tests and the demo call: it honours LIVE_INFRA_TEST_MYSQL_URL (an existing server)
+ * and launches one otherwise.
+ */
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import * as mysql from "mysql2/promise";
+
+/** MySQL 8.0's default sql_mode (what a TencentDB MySQL 8 instance runs with unless changed). */
+export const MYSQL8_DEFAULT_SQL_MODE =
+  "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION";
+
+/** The time zone the stack sets on TencentDB (the backend writes Beijing time). */
+export const DEFAULT_TIME_ZONE = "+08:00";
+
+/** The command that installs the server on Debian/Ubuntu. */
+export const INSTALL_COMMAND = "apt-get update && apt-get install -y mariadb-server";
+
+/** A reachable MySQL-compatible server. */
+export interface MysqlServer {
+  /** `mysql://USER[:PASSWORD]@HOST:PORT/` (no database). Contains the password if there is one — never print it raw. */
+  url: string;
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  /** true when it came from LIVE_INFRA_TEST_MYSQL_URL (stop() leaves it running). */
+  external: boolean;
+  /** Stops the server and removes its datadir (no-op for an external server). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** A server this module launched. */
+export interface LaunchedMariaDb extends MysqlServer {
+  external: false;
+  pid: number;
+  datadir: string;
+  socket: string;
+  /** The server's error log (inside datadir, gone after stop) or null when logging to stderr. */
+  logFile: string | null;
+}
+
+export interface LaunchOptions {
+  /** "file" (default): server log in `<datadir>/mariadbd.log`; "stderr": pass the server's output to our stderr. */
+  log?: "file" | "stderr";
+  /** How long to wait for the server to accept connections. Default 60 000 ms. */
+  startTimeoutMs?: number;
+  /** sql_mode. Default {@link MYSQL8_DEFAULT_SQL_MODE}. */
+  sqlMode?: string;
+  /** default-time-zone. Default {@link DEFAULT_TIME_ZONE}. */
+  timeZone?: string;
+  /** Extra mariadbd arguments (e.g. "--max-connections=50"). */
+  extraArgs?: string[];
+  /** Parent folder for the datadir. Default os.tmpdir(). */
+  baseDir?: string;
+}
+
+const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
+
+function findExecutable(names: string[], extraDirs: string[]): string | null {
+  const dirs = [...(process.env.PATH ?? "").split(path.delimiter).filter(Boolean), ...extraDirs];
+  for (const name of names) {
+    for (const dir of dirs) {
+      const p = path.join(dir, name);
+      try {
+        fs.accessSync(p, fs.constants.X_OK);
+        return p;
+      } catch {
+        /* next */
+      }
+    }
+  }
+  return null;
+}
+
+/** Locates `mariadbd` and `mariadb-install-db` (PATH, then /usr/sbin, /usr/bin, /usr/local/…); null when absent. */
+export function findMariaDbBinaries(): { mariadbd: string; installDb: string } | null {
+  const sbin = ["/usr/sbin", "/usr/local/sbin", "/usr/libexec", "/usr/local/mysql/bin"];
+  const bin = ["/usr/bin", "/usr/local/bin", "/usr/local/mysql/scripts"];
+  const mariadbd = findExecutable(["mariadbd", "mysqld"], sbin);
+  const installDb = findExecutable(["mariadb-install-db", "mysql_install_db"], [...bin, ...sbin]);
+  return mariadbd && installDb ? { mariadbd, installDb } : null;
+}
+
+/**
+ * Finds the binaries, installing `mariadb-server` with apt-get when running as root. Throws (with the exact
+ * command to run) when they are missing and we are not root.
+ */
+export function ensureMariaDbInstalled(): { mariadbd: string; installDb: string } {
+  const found = findMariaDbBinaries();
+  if (found) return found;
+  if (!isRoot()) {
+    throw new Error(`MariaDB server not found (mariadbd). Install it with: sudo sh -c '${INSTALL_COMMAND}'`);
+  }
+  process.stderr.write(`live-infra: mariadbd not found; running: ${INSTALL_COMMAND}\n`);
+  // Installer output goes to stderr: stdout stays clean for callers that print JSON.
+  const r = spawnSync("sh", ["-c", INSTALL_COMMAND], {
+    stdio: ["ignore", process.stderr, process.stderr],
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
+  const after = findMariaDbBinaries();
+  if (r.status !== 0 || !after) {
+    throw new Error(`installing MariaDB failed (exit ${r.status ?? r.signal}); run it yourself: ${INSTALL_COMMAND}`);
+  }
+  return after;
+}
+
+/** A free TCP port on 127.0.0.1 (asks the kernel for one, then releases it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function tail(file: string | null, lines = 15): string {
+  if (!file) return "";
+  try {
+    return fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "";
+  }
+}
+
+/** Short socket path (unix sockets are limited to ~107 bytes). */
+function socketPath(tag: string): string {
+  const p = path.join(os.tmpdir(), `lim-${tag}.sock`);
+  return p.length < 100 ? p : path.join("/tmp", `lim-${tag}.sock`);
+}
+
+/** Live launched servers, for the exit hook. */
+const running = new Set<{ child: ChildProcess; datadir: string; socket: string }>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const r of running) {
+      try {
+        r.child.kill("SIGKILL");
+      } catch {
+        /* already gone */
+      }
+      fs.rmSync(r.datadir, { recursive: true, force: true });
+      fs.rmSync(r.socket, { force: true });
+    }
+  });
+}
+
+async function canConnect(port: number): Promise<boolean> {
+  let conn: mysql.Connection | undefined;
+  try {
+    conn = await mysql.createConnection({ host: "127.0.0.1", port, user: "root", password: "", connectTimeout: 2000 });
+    await conn.query("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await conn?.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Launches a private MariaDB. Resolves once it accepts connections as root (no password) on 127.0.0.1:port.
+ * Retries with another port if the one picked was taken in the meantime.
+ */
+export async function launchMariaDb(options: LaunchOptions = {}): Promise<LaunchedMariaDb> {
+  const bins = ensureMariaDbInstalled();
+  const base = options.baseDir ?? os.tmpdir();
+  const datadir = fs.mkdtempSync(path.join(base, "live-infra-mariadb-"));
+  const tag = path.basename(datadir).slice(-6);
+  const socket = socketPath(tag);
+  const logFile = options.log === "stderr" ? null : path.join(datadir, "mariadbd.log");
+  const dataPath = path.join(datadir, "data");
+  const rootArgs = isRoot() ? ["--user=root"] : [];
+
+  const init = spawnSync(
+    bins.installDb,
+    [
+      "--no-defaults",
+      `--datadir=${dataPath}`,
+      "--auth-root-authentication-method=normal",
+      "--skip-test-db",
+      "--skip-name-resolve",
+      ...rootArgs,
+    ],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+  );
+  if (init.status !== 0) {
+    const out = `${init.stdout ?? ""}${init.stderr ?? ""}`.trim().split("\n").slice(-15).join("\n");
+    fs.rmSync(datadir, { recursive: true, force: true });
+    throw new Error(`mariadb-install-db failed (exit ${init.status ?? init.signal}):\n${out}`);
+  }
+
+  const timeout = options.startTimeoutMs ?? 60_000;
+  let lastError = "";
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const args = [
+      "--no-defaults",
+      `--datadir=${dataPath}`,
+      `--pid-file=${path.join(datadir, "mariadbd.pid")}`,
+      `--socket=${socket}`,
+      `--port=${port}`,
+      "--bind-address=127.0.0.1",
+      "--skip-name-resolve",
+      `--sql-mode=${options.sqlMode ?? MYSQL8_DEFAULT_SQL_MODE}`,
+      `--default-time-zone=${options.timeZone ?? DEFAULT_TIME_ZONE}`,
+      "--innodb-buffer-pool-size=32M",
+      "--innodb-flush-log-at-trx-commit=2",
+      ...(logFile ? [`--log-error=${logFile}`] : []),
+      ...rootArgs,
+      ...(options.extraArgs ?? []),
+    ];
+    const child = spawn(bins.mariadbd, args, {
+      stdio: ["ignore", options.log === "stderr" ? process.stderr : "ignore", options.log === "stderr" ? process.stderr : "ignore"],
+    });
+    const entry = { child, datadir, socket };
+    running.add(entry);
+    installExitHook();
+    let exited: string | null = null;
+    child.on("exit", (code, signal) => {
+      exited = `exit ${code ?? signal}`;
+      running.delete(entry);
+    });
+    child.on("error", (err) => {
+      exited = err.message;
+    });
+
+    const deadline = Date.now() + timeout;
+    while (!exited && Date.now() < deadline) {
+      if (await canConnect(port)) {
+        return makeHandle(child, entry, port, datadir, socket, logFile);
+      }
+      await sleep(100);
+    }
+    lastError = exited ? `mariadbd stopped (${exited})` : `mariadbd did not accept connections within ${timeout} ms`;
+    if (!exited) {
+      child.kill("SIGKILL");
+      await new Promise((r) => child.once("exit", r));
+    }
+    const log = tail(logFile);
+    if (!/bind on tcp\/ip port|address already in use/i.test(log)) {
+      fs.rmSync(datadir, { recursive: true, force: true });
+      fs.rmSync(socket, { force: true });
+      throw new Error(`${lastError}${log ? `; server log:\n${log}` : ""}`);
+    }
+  }
+  fs.rmSync(datadir, { recursive: true, force: true });
+  throw new Error(`${lastError} (port conflicts on 3 attempts)`);
+}
+
+function makeHandle(
+  child: ChildProcess,
+  entry: { child: ChildProcess; datadir: string; socket: string },
+  port: number,
+  datadir: string,
+  socket: string,
+  logFile: string | null,
+): LaunchedMariaDb {
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const gone = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+        await gone;
+        clearTimeout(killer);
+      }
+      running.delete(entry);
+      fs.rmSync(datadir, { recursive: true, force: true });
+      fs.rmSync(socket, { force: true });
+    })();
+    return stopping;
+  };
+  return {
+    url: `mysql://root@127.0.0.1:${port}/`,
+    host: "127.0.0.1",
+    port,
+    user: "root",
+    password: "",
+    external: false,
+    pid: child.pid!,
+    datadir,
+    socket,
+    logFile,
+    stop,
+  };
+}
+
+/** Parses `mysql://USER[:PASSWORD]@HOST[:PORT][/DB]` into connection fields (port defaults to 3306). */
+export function parseServerUrl(url: string): { host: string; port: number; user: string; password: string; database: string } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error("LIVE_INFRA_TEST_MYSQL_URL is not a URL (expected mysql://USER[:PASSWORD]@HOST:PORT/)");
+  }
+  if (u.protocol !== "mysql:") throw new Error("LIVE_INFRA_TEST_MYSQL_URL must start with mysql://");
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 3306,
+    user: decodeURIComponent(u.username) || "root",
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.replace(/^\//, "")),
+  };
+}
+
+/**
+ * The server tests and the demo use: LIVE_INFRA_TEST_MYSQL_URL when set (an existing server; the account must be
+ * able to create databases and users; stop() is a no-op), otherwise a freshly launched MariaDB.
+ */
+export async function getMysqlServer(options: LaunchOptions = {}): Promise<MysqlServer> {
+  const url = process.env.LIVE_INFRA_TEST_MYSQL_URL;
+  if (url) {
+    const p = parseServerUrl(url);
+    return { url, host: p.host, port: p.port, user: p.user, password: p.password, external: true, stop: async () => undefined };
+  }
+  return launchMariaDb(options);
+}
