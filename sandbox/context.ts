@@ -1,0 +1,10 @@
+/** What every sandbox handler (API 3.0, COS, control) receives. Kept in its own file so handlers can import it. */
+import type { StateStore } from "./state";
+import type { Faults } from "./faults";
+
+export interface SandboxContext {
+  store: StateStore;
+  faults: Faults;
+  /** One log line (no trailing newline); goes to stderr in the CLI. Never pass a secret. */
+  log(line: string): void;
+}

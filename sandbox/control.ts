@@ -1,0 +1,168 @@
+/**
+ * Control API under `/_sandbox/` (loopback peers only; see server.ts). JSON in, JSON out; errors are
+ * `{"error": "..."}` with 400 (bad input) or 404 (unknown route). Routes:
+ *   GET  /_sandbox                      → route list
+ *   GET  /_sandbox/health               → {"ok": true}
+ *   GET  /_sandbox/state                → the state document
+ *   PUT  /_sandbox/state                → replace it (validated against state.schema.json)
+ *   POST /_sandbox/state/reset          → empty state (optional body {"appId", "ownerUin"})
+ *   GET  /_sandbox/faults               → {"seed": N, "rules": {...}}
+ *   PUT  /_sandbox/faults               → {"rules": {...}, "seed"?: N} replaces the rules (a seed restarts the PRNG)
+ *   POST /_sandbox/credentials          → {"kind", "uin"?, "policy"?, "secretId"?, "secretKey"?} adds a key pair, returns it
+ *   POST /_sandbox/live/callback-rules  → {"domainName", "appName", "templateId"} plants a callback rule as is
+ *                                         (no checks: lets tests create states the API would refuse)
+ *   POST /_sandbox/live/record-rules    → {"domainName", "appName"?, "streamName"?, "templateId"} likewise
+ */
+import type { IncomingMessage, ServerResponse } from "http";
+import { randomBytes } from "crypto";
+import { InputError } from "../common/errors";
+import { SandboxContext } from "./context";
+import { Credential, beijingTime, emptyState, validateState } from "./state";
+
+const ROUTES = [
+  "GET /_sandbox/health",
+  "GET /_sandbox/state",
+  "PUT /_sandbox/state",
+  "POST /_sandbox/state/reset",
+  "GET /_sandbox/faults",
+  "PUT /_sandbox/faults",
+  "POST /_sandbox/credentials",
+  "POST /_sandbox/live/callback-rules",
+  "POST /_sandbox/live/record-rules",
+];
+
+/** A random key pair shaped like Tencent's (AKID + 32 chars, 32-char key). */
+export function newKeyPair(): { secretId: string; secretKey: string } {
+  const alnum = (n: number) =>
+    Array.from(randomBytes(n), (b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[b % 62]).join("");
+  return { secretId: `AKID${alnum(32)}`, secretKey: alnum(32) };
+}
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      if (!text.trim()) return resolve({});
+      try {
+        resolve(JSON.parse(text));
+      } catch (err) {
+        reject(new InputError(`request body is not valid JSON (${(err as Error).message})`));
+      }
+    });
+    req.on("error", reject);
+  });
+}
+
+function reply(res: ServerResponse, status: number, doc: unknown): void {
+  const body = JSON.stringify(doc);
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
+const str = (v: unknown, field: string, optional = false): string | undefined => {
+  if (v === undefined && optional) return undefined;
+  if (typeof v !== "string") throw new InputError(`${field}: must be a string`);
+  return v;
+};
+const int = (v: unknown, field: string): number => {
+  const n = typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== "number" || !Number.isInteger(n)) throw new InputError(`${field}: must be an integer`);
+  return n;
+};
+
+export async function handleControl(req: IncomingMessage, res: ServerResponse, ctx: SandboxContext): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://sandbox");
+  const path = url.pathname.replace(/\/+$/, "");
+  const route = `${req.method} ${path}`;
+  try {
+    const body = req.method === "PUT" || req.method === "POST" ? ((await readJson(req)) as Record<string, unknown>) : {};
+    switch (route) {
+      case "GET /_sandbox":
+        return reply(res, 200, { routes: ROUTES });
+      case "GET /_sandbox/health":
+        return reply(res, 200, { ok: true });
+      case "GET /_sandbox/state":
+        return reply(res, 200, ctx.store.get());
+      case "PUT /_sandbox/state":
+        ctx.store.replace(body, "PUT /_sandbox/state");
+        ctx.log("control: state replaced");
+        return reply(res, 200, { ok: true });
+      case "POST /_sandbox/state/reset": {
+        const appId = str(body.appId, "appId", true);
+        const ownerUin = str(body.ownerUin, "ownerUin", true);
+        ctx.store.replace(emptyState(appId, ownerUin));
+        ctx.log("control: state reset");
+        return reply(res, 200, { ok: true });
+      }
+      case "GET /_sandbox/faults":
+        return reply(res, 200, { seed: ctx.faults.seed, ...ctx.faults.get() });
+      case "PUT /_sandbox/faults": {
+        const { seed, ...config } = body;
+        ctx.faults.set(config, "PUT /_sandbox/faults");
+        if (seed !== undefined) ctx.faults.reseed(int(seed, "seed"));
+        ctx.log(`control: faults set (${Object.keys(ctx.faults.get().rules).length} rule(s))`);
+        return reply(res, 200, { ok: true });
+      }
+      case "POST /_sandbox/credentials": {
+        const kind = body.kind ?? "sub-user";
+        if (kind !== "owner" && kind !== "sub-user") throw new InputError(`kind: must be "owner" or "sub-user"`);
+        const state = ctx.store.get();
+        const pair = newKeyPair();
+        const cred: Credential = {
+          secretId: str(body.secretId, "secretId", true) ?? pair.secretId,
+          secretKey: str(body.secretKey, "secretKey", true) ?? pair.secretKey,
+          kind,
+          uin: str(body.uin, "uin", true) ?? (kind === "owner" ? state.ownerUin : String(100000000000 + Math.floor(Math.random() * 1e9))),
+          createTime: beijingTime(),
+          ...(body.policy !== undefined ? { policy: body.policy as Credential["policy"] } : {}),
+        };
+        const next = structuredClone(state);
+        next.credentials.push(cred);
+        validateState(next, "POST /_sandbox/credentials");
+        ctx.store.mutate((s) => s.credentials.push(cred));
+        ctx.log(`control: ${kind} key added`);
+        return reply(res, 200, cred);
+      }
+      case "POST /_sandbox/live/callback-rules": {
+        const now = beijingTime();
+        const rule = {
+          domainName: str(body.domainName, "domainName")!,
+          appName: str(body.appName, "appName")!,
+          templateId: int(body.templateId, "templateId"),
+          createTime: now,
+          updateTime: now,
+        };
+        ctx.store.mutate((s) => {
+          s.live.callbackRules = s.live.callbackRules.filter((r) => !(r.domainName === rule.domainName && r.appName === rule.appName));
+          s.live.callbackRules.push(rule);
+        });
+        return reply(res, 200, rule);
+      }
+      case "POST /_sandbox/live/record-rules": {
+        const now = beijingTime();
+        const rule = {
+          domainName: str(body.domainName, "domainName")!,
+          appName: str(body.appName, "appName", true) ?? "",
+          streamName: str(body.streamName, "streamName", true) ?? "",
+          templateId: int(body.templateId, "templateId"),
+          createTime: now,
+          updateTime: now,
+        };
+        ctx.store.mutate((s) => {
+          s.live.recordRules = s.live.recordRules.filter(
+            (r) => !(r.domainName === rule.domainName && r.appName === rule.appName && r.streamName === rule.streamName),
+          );
+          s.live.recordRules.push(rule);
+        });
+        return reply(res, 200, rule);
+      }
+      default:
+        return reply(res, 404, { error: `unknown control route "${route}"`, routes: ROUTES });
+    }
+  } catch (err) {
+    if (err instanceof InputError) return reply(res, 400, { error: err.message });
+    throw err;
+  }
+}
