@@ -1,5 +1,7 @@
 // Transpile-only ts-jest (isolatedModules): no type-checking in tests, so the generated bindings in .gen/ are never
 // loaded into a TypeScript program here. `npm run typecheck` / `npm run build` do the type-checking.
+// One throwaway MariaDB serves the whole run (test/global-setup.ts) unless LIVE_INFRA_TEST_MYSQL_URL points at an
+// existing server; test files isolate themselves with uniquely named databases (test/helpers/mysql.ts).
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
@@ -11,4 +13,6 @@ module.exports = {
   moduleFileExtensions: ["ts", "js", "json"],
   testTimeout: 60000,
   cacheDirectory: "<rootDir>/.jest-cache",
+  globalSetup: "<rootDir>/test/global-setup.ts",
+  globalTeardown: "<rootDir>/test/global-teardown.ts",
 };
