@@ -15,6 +15,8 @@ export interface BreakContext {
   backend: BackendConfig;
   /** Reads, changes and writes back the sandbox state. */
   mutateSandbox(change: (state: State) => void): Promise<void>;
+  /** Plants a callback rule as given, through the sandbox control API (no API-side checks). */
+  plantCallbackRule(rule: { domainName: string; appName: string; templateId: number }): Promise<void>;
   /** Runs SQL as the server admin, in the demo database. */
   adminSql(sql: string): Promise<unknown>;
   /** Sets a global server variable and registers restoring its current value. */
@@ -83,14 +85,17 @@ const BREAKERS: Record<string, (ctx: BreakContext) => Promise<void>> = {
     mutateSandbox((s) => {
       s.live.callbackRules = [];
     }),
-  "callback-rule-on-play-domain": async ({ mutateSandbox, outputs }) =>
-    mutateSandbox((s) => {
-      const id = Number(outputs.callback_template_id);
-      const now = s.live.callbackRules[0]?.createTime ?? "2026-01-01 00:00:00";
-      s.live.callbackRules = [
-        { domainName: outputs.play_domain, appName: outputs.app_name, templateId: id, createTime: now, updateTime: now },
-      ];
-    }),
+  "callback-rule-on-play-domain": async ({ mutateSandbox, plantCallbackRule, outputs }) => {
+    // The console mistake: the template bound to the play domain; the push domain has no rule.
+    await mutateSandbox((s) => {
+      s.live.callbackRules = s.live.callbackRules.filter((r) => r.domainName !== outputs.push_domain);
+    });
+    await plantCallbackRule({
+      domainName: outputs.play_domain,
+      appName: outputs.app_name,
+      templateId: Number(outputs.callback_template_id),
+    });
+  },
   "callback-key-mismatch": async ({ backend }) => {
     // Letters and digits, 32 long, like a real callback key — just not the template's.
     backend.apiKey = "demoStaleCallbackKey000000000000";

@@ -7,7 +7,11 @@ import * as mysql from "mysql2/promise";
 import type { StackOutputs } from "../common/outputs";
 import type { MysqlServer } from "../sandbox/mariadb";
 import type { FaultConfig } from "../sandbox/faults";
+import type { Sandbox } from "../sandbox/server";
 import type { State } from "../sandbox/state";
+import * as path from "path";
+import { migrate as runMigration } from "../stacks/database/migrate";
+import { synthesize } from "../stacks/synth";
 import type { Scenario } from "./scenarios";
 
 export interface ValidationCheck {
@@ -27,8 +31,16 @@ const notYet = (what: string): never => {
   throw new Error(`demo: ${what} is not available yet`);
 };
 
-export async function synthStack(_env: string, _outdir: string): Promise<{ stack: string; stackDir: string }> {
-  return notYet("synth");
+/** Synthesizes one environment in-process (with the schema conformance check) into `outdir`. */
+export async function synthStack(env: string, outdir: string): Promise<{ stack: string; stackDir: string; resources: number }> {
+  process.env.CHECKPOINT_DISABLE = "1";
+  const r = synthesize({ envNames: [env], outdir });
+  const s = r.stacks[0];
+  if (!s) throw new Error(`synth produced no stack for environment "${env}"`);
+  if (s.violations.length) {
+    throw new Error(`the ${s.stackName} stack does not conform to the provider schema: ${s.violations[0].path}: ${s.violations[0].message}`);
+  }
+  return { stack: s.stackName, stackDir: path.dirname(s.file), resources: s.resourceCount };
 }
 
 export async function connectAdmin(server: MysqlServer): Promise<Connection> {
@@ -48,6 +60,7 @@ export interface SeededSandbox {
   control: string;
   outputsFile: string;
   ownerKeys: { secretId: string; secretKey: string };
+  sandbox: Sandbox;
   close(): Promise<void>;
 }
 
@@ -70,16 +83,50 @@ export async function isolateDatabase(_o: {
   return notYet("database isolation");
 }
 
-export async function migrate(_o: { server: MysqlServer; outputs: StackOutputs; log: (l: string) => void }): Promise<void> {
-  return notYet("migrate");
+/** `live-infra migrate --create-user` in-process: the admin runs the DDL and creates the backend account. */
+export async function migrate(o: { server: MysqlServer; outputs: StackOutputs; log: (l: string) => void }): Promise<void> {
+  if (!o.outputs.db_password) throw new Error("the seeded outputs lack db_password");
+  const r = await runMigration({
+    account: { host: o.server.host, port: o.server.port, user: o.server.user, password: o.server.password },
+    database: o.outputs.db_name,
+    createUser: { user: o.outputs.db_user, password: o.outputs.db_password },
+    log: (line) => o.log(`      migrate: ${line}`),
+  });
+  o.log(
+    `      ${r.createdDatabase ? "created" : "found"} ${r.database}; ${r.applied.length} migration(s) applied, ` +
+      `${r.repairs.length} repair(s)${r.user ? `; account ${r.user.name} ${r.user.created ? "created" : "kept"}` : ""}`,
+  );
 }
 
-export async function mutateSandboxState(_control: string, _change: (s: State) => void): Promise<void> {
-  return notYet("the control API");
+async function control(base: string, method: "GET" | "PUT" | "POST", route: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${base}${route}`, {
+    method,
+    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`sandbox control API ${method} ${route}: HTTP ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
 }
 
-export async function setSandboxFaults(_control: string, _faults: FaultConfig): Promise<void> {
-  return notYet("the control API");
+/** GET the sandbox state, change it, PUT it back — what an operator's console change does to the account. */
+export async function mutateSandboxState(controlBase: string, change: (s: State) => void): Promise<void> {
+  const state = (await control(controlBase, "GET", "/state")) as State;
+  change(state);
+  await control(controlBase, "PUT", "/state", state);
+}
+
+/** Plants a callback rule exactly as given (the control API does no checks). */
+export async function plantCallbackRule(
+  controlBase: string,
+  rule: { domainName: string; appName: string; templateId: number },
+): Promise<void> {
+  await control(controlBase, "POST", "/live/callback-rules", rule);
+}
+
+export async function setSandboxFaults(controlBase: string, faults: FaultConfig, seed?: number): Promise<void> {
+  await control(controlBase, "PUT", "/faults", seed === undefined ? faults : { ...faults, seed });
 }
 
 export async function validate(_o: {

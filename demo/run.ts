@@ -25,6 +25,7 @@ import { redact } from "../common/mask";
 import { readStackOutputs, StackOutputs } from "../common/outputs";
 import { freePort, getMysqlServer, MysqlServer } from "../sandbox/mariadb";
 import type { FaultConfig } from "../sandbox/faults";
+import type { Sandbox } from "../sandbox/server";
 import type { State } from "../sandbox/state";
 import { breakerFor, BreakContext } from "./breakage";
 import { Cleanup } from "./cleanup";
@@ -60,6 +61,8 @@ export interface DemoOptions {
   faults?: FaultConfig;
   /** Called after the breakage, before validate, with what the run set up (tests plant canaries here). */
   beforeValidate?: (ctx: DemoContext) => Promise<void> | void;
+  /** Called with validate's wall time, ms (the benchmark). */
+  onValidated?: (ms: number) => void;
 }
 
 /** What a run set up; handed to `beforeValidate`. Holds secrets: never print it. */
@@ -72,6 +75,8 @@ export interface DemoContext {
   backend: BackendConfig;
   endpoints: { api: string; cos: string; control: string };
   ownerKeys: { secretId: string; secretKey: string };
+  /** The in-process sandbox (its state store and fault rules). */
+  sandbox: Sandbox;
   /** Rewrites the backend files from `backend` (after a hook changed it). */
   writeBackend(): void;
 }
@@ -185,6 +190,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         outputs,
         backend,
         mutateSandbox: (change) => parts.mutateSandboxState(sb.control, change),
+        plantCallbackRule: (rule) => parts.plantCallbackRule(sb.control, rule),
         adminSql: (sql) => admin.query(sql),
         setGlobal: async (name, value) => {
           const [rows] = await admin.query(`SELECT @@GLOBAL.${name} AS v`);
@@ -209,12 +215,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       backend,
       endpoints: { api: sb.api, cos: sb.cos, control: sb.control },
       ownerKeys: sb.ownerKeys,
+      sandbox: sb.sandbox,
       writeBackend,
     };
     if (opts.faults) await parts.setSandboxFaults(sb.control, opts.faults);
     if (opts.beforeValidate) await opts.beforeValidate(demoCtx);
 
     // 8. validate
+    const v0 = Date.now();
     const result = await step("validate", () =>
       parts.validate({
         stack: synth.stack,
@@ -227,6 +235,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         timeoutMs: opts.timeoutMs,
       }),
     );
+    opts.onValidated?.(Date.now() - v0);
 
     // 9. report
     stepNo++;

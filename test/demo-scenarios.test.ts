@@ -1,0 +1,180 @@
+/**
+ * Every demo scenario end to end through the REAL CLI (`node dist/cli/index.js demo --scenario X --format json`):
+ * synth, the sandbox, a real MariaDB, migrate, demo rows, the breakage, validate. Asserts the status of every check
+ * id against the scenario table (listed fail/skip/warn, everything else pass), the FAQ keyword of failing checks,
+ * the prerequisite named by skipped ones, and the exit code.
+ *
+ * The runs share the suite's MariaDB (LIVE_INFRA_TEST_MYSQL_URL from test/global-setup) — each demo works in a
+ * database and user of its own and restores any global setting it changes — and run one after the other (in band
+ * within this file). One extra run lets the demo launch its own MariaDB.
+ */
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { SCENARIOS, Scenario, expectedStatus } from "../demo/scenarios";
+
+const ROOT = path.resolve(__dirname, "..");
+const CLI = path.join(ROOT, "dist", "cli", "index.js");
+
+/** The check ids of the issue's table that every demo report carries (opt-in live.callback-reachable is omitted). */
+const CORE_CHECKS = [
+  "cos.bucket",
+  "cos.secret-id",
+  "cos.secret-key",
+  "cos.upload",
+  "live.callback-rule",
+  "live.callback-url",
+  "live.callback-key",
+  "live.record-rule",
+  "db.connect",
+  "db.schema",
+  "db.timezone",
+  "db.replay-window",
+];
+
+interface Check {
+  id: string;
+  status: string;
+  faqKeyword: string | null;
+  message: string;
+  remediation: string;
+  skippedBecause: string | null;
+  prerequisites: string[];
+}
+interface Report {
+  version: number;
+  stack: string;
+  summary: Record<string, number>;
+  checks: Check[];
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (/\.(ts|json)$/.test(e.name)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** `npm run build` unless dist/cli/index.js is newer than every source file. */
+export function ensureBuilt(): void {
+  const rooms = ["stacks", "validators", "sandbox", "common", "cli", "demo"].map((d) => path.join(ROOT, d));
+  const src = Math.max(...rooms.filter((d) => fs.existsSync(d)).map(newestSource));
+  if (fs.existsSync(CLI) && fs.statSync(CLI).mtimeMs > src) return;
+  const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
+  const now = new Date();
+  fs.utimesSync(CLI, now, now);
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (c: Buffer) => out.push(c));
+    child.stderr.on("data", (c: Buffer) => err.push(c));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+  });
+}
+
+function assertTable(s: Scenario, report: Report): void {
+  const ids = report.checks.map((c) => c.id);
+  for (const id of CORE_CHECKS) expect(ids).toContain(id);
+  for (const id of [...s.expect.fail, ...s.expect.skip, ...s.expect.warn]) expect(ids).toContain(id);
+  const got = Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+  const want = Object.fromEntries(report.checks.map((c) => [c.id, expectedStatus(s, c.id)]));
+  expect(got).toEqual(want);
+  for (const c of report.checks) {
+    if (c.status === "fail") {
+      const text = [c.faqKeyword ?? "", c.message, c.remediation].join("\n");
+      for (const k of s.expect.keywords[c.id] ?? []) expect(text).toContain(k);
+      expect(c.message.length).toBeGreaterThan(0);
+    }
+    if (c.status === "skip") {
+      expect(c.skippedBecause).toBeTruthy();
+    } else {
+      expect(c.skippedBecause ?? null).toBeNull();
+    }
+  }
+  const counts = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 } as Record<string, number>;
+  for (const c of report.checks) counts[c.status]++;
+  expect(report.summary).toEqual(counts);
+}
+
+const durations: Record<string, number> = {};
+
+beforeAll(() => ensureBuilt(), 600_000);
+
+afterAll(() => {
+  process.stderr.write(
+    `demo wall times (s): ${Object.entries(durations).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(", ")}\n`,
+  );
+});
+
+describe.each(SCENARIOS.map((s) => [s.name, s] as const))("demo --scenario %s", (name, s) => {
+  test(`validate reports the scenario's table and exits ${s.expect.exitCode}`, async () => {
+    const t0 = Date.now();
+    const r = await runCli(["demo", "--scenario", name, "--format", "json", "--lang", "en"], process.env);
+    durations[name] = Date.now() - t0;
+    let report: Report;
+    try {
+      report = JSON.parse(r.stdout) as Report;
+    } catch {
+      throw new Error(`stdout is not one JSON document (exit ${r.code}).\nstdout:\n${r.stdout.slice(0, 2000)}\nstderr:\n${r.stderr.slice(-4000)}`);
+    }
+    expect(report.version).toBe(1);
+    expect(report.stack).toBe("live-demo-dev");
+    try {
+      assertTable(s, report);
+    } catch (err) {
+      const table = report.checks.map((c) => `${c.id}: ${c.status} — ${c.message}`).join("\n");
+      (err as Error).message += `\n\nreport:\n${table}\n\nstderr tail:\n${r.stderr.slice(-2000)}`;
+      throw err;
+    }
+    expect(r.code).toBe(s.expect.exitCode);
+    // Progress went to stderr, one line per step.
+    expect(r.stderr).toMatch(/\[1\/9\] synth/);
+    expect(r.stderr).toMatch(/cleaned up/);
+  }, 180_000);
+});
+
+test("healthy with the demo's own MariaDB (no LIVE_INFRA_TEST_MYSQL_URL), text format in Chinese", async () => {
+  const env = { ...process.env };
+  delete env.LIVE_INFRA_TEST_MYSQL_URL;
+  const t0 = Date.now();
+  const r = await runCli(["demo"], env);
+  durations["healthy (own MariaDB, text)"] = Date.now() - t0;
+  expect(r.stderr).toMatch(/launched MariaDB/);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/结论/);
+  // The MariaDB it launched is gone (its datadir removed).
+  const m = /launched MariaDB on 127\.0\.0\.1:(\d+)/.exec(r.stderr);
+  expect(m).not.toBeNull();
+}, 180_000);
+
+describe("CLI surface", () => {
+  test("--list-scenarios names every scenario with what it breaks", async () => {
+    const r = await runCli(["demo", "--list-scenarios", "--lang", "en"], process.env);
+    expect(r.code).toBe(0);
+    for (const s of SCENARIOS) expect(r.stdout).toContain(`${s.name} `);
+    expect(r.stdout).toContain(SCENARIOS[1].breaks.en);
+  });
+
+  test("an unknown scenario exits 2 and names the allowed ones", async () => {
+    const r = await runCli(["demo", "--scenario", "wrong-bukket"], process.env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("wrong-bukket");
+    for (const s of SCENARIOS) expect(r.stderr).toContain(s.name);
+  });
+
+  test("--help documents every option", async () => {
+    const r = await runCli(["demo", "--help"], process.env);
+    expect(r.code).toBe(0);
+    for (const flag of ["--scenario", "--list-scenarios", "--format", "--lang"]) expect(r.stdout).toContain(flag);
+  });
+});
