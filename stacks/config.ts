@@ -104,23 +104,21 @@ const httpUrl = (what: string) =>
     { error: `must be an http:// or https:// URL without credentials or #fragment (${what})` },
   );
 
-const fqdn = (what: string) =>
-  z
-    .string({ error: `must be a fully qualified domain name such as ${what}` })
-    .refine(isFqdn, { error: `must be a lower-case fully qualified domain name such as ${what} (no scheme, port, path or trailing dot)` });
+const fqdn = (what: string) => {
+  const error = `must be a lower-case fully qualified domain name such as ${what} (no scheme, port, path or trailing dot)`;
+  return z.string({ error }).max(253, { error }).regex(FQDN_RE, { error });
+};
 
 const cidr = (what: string) =>
   z.string({ error: `must be an IPv4 CIDR such as ${what}` }).refine((v) => parseCidr(v) !== undefined, {
     error: `must be an IPv4 network in CIDR form such as ${what} (host bits zero)`,
   });
 
-const int = (min: number, max: number, unit: string, step = 1) =>
-  z
-    .number({ error: `must be a whole number of ${unit} from ${min} to ${max}` })
-    .refine((n) => Number.isInteger(n) && n >= min && n <= max && n % step === 0, {
-      error:
-        `must be a whole number of ${unit} from ${min} to ${max}` + (step > 1 ? `, a multiple of ${step}` : ""),
-    });
+const int = (min: number, max: number, unit: string, step = 1) => {
+  const error = `must be a whole number of ${unit} from ${min} to ${max}` + (step > 1 ? `, a multiple of ${step}` : "");
+  const n = z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+  return step > 1 ? n.multipleOf(step, { error }) : n;
+};
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.join(", ")}` });
@@ -129,7 +127,7 @@ const region = oneOf(REGIONS as unknown as readonly [Region, ...Region[]]);
 
 const corsOrigin = z
   .string({ error: 'must be "*" or an origin such as https://app.example.com' })
-  .refine((v) => v === "*" || /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/.test(v), {
+  .regex(/^(\*|https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?)$/, {
     error: 'must be "*" or an origin scheme://host[:port] such as https://app.example.com (no path, lower case)',
   });
 
@@ -165,12 +163,13 @@ const state = z.discriminatedUnion(
       backend: z.literal("cos"),
       bucket: z
         .string({ error: "must be an existing COS bucket name <name>-<appid>" })
-        .refine((v) => v.length <= PROVIDER_BUCKET_MAX && PROVIDER_BUCKET_RE.test(v), {
+        .max(PROVIDER_BUCKET_MAX, { error: `must be at most ${PROVIDER_BUCKET_MAX} characters` })
+        .regex(PROVIDER_BUCKET_RE, {
           error: "must be an existing COS bucket's full name <name>-<10-digit appid>, e.g. tfstate-1250000000",
         }),
       prefix: z
-        .string()
-        .refine((v) => /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(v), {
+        .string({ error: "must be an object key prefix" })
+        .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, {
           error: "must be an object key prefix of letters, digits, . _ - separated by / (no leading or trailing /)",
         })
         .default("live-demo"),
@@ -187,19 +186,23 @@ export const EnvFileSchema = z
     region,
     name_prefix: z
       .string({ error: "must be a name prefix such as live-demo-dev" })
-      .refine((v) => /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/.test(v), {
+      .regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, {
         error: "must be 3–32 characters: lower-case letters, digits and '-', starting with a letter",
       }),
     bucket: z.strictObject({
-      base_name: z.string({ error: "must be a bucket base name such as livedemo-dev-up" }),
+      base_name: z
+        .string({ error: "must be a bucket base name such as livedemo-dev-up" })
+        .max(PROVIDER_BUCKET_MAX - APPID_SUFFIX_LEN, {
+          error: `must be at most ${PROVIDER_BUCKET_MAX - APPID_SUFFIX_LEN} characters (shorter in most regions, see README)`,
+        }),
       cors_origins: z.array(corsOrigin, { error: "must be a list of origins" }).min(1, { error: "must list at least one origin" }),
     }),
     live: z.strictObject({
       push_domain: fqdn("push.live.example.com"),
       play_domain: fqdn("play.live.example.com"),
       app_name: z
-        .string()
-        .refine((v) => /^[A-Za-z0-9_-]{1,64}$/.test(v), { error: "must be 1–64 letters, digits, _ or -" })
+        .string({ error: "must be 1–64 letters, digits, _ or -" })
+        .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be 1–64 letters, digits, _ or -" })
         .default("live"),
       play_type: z
         .union([z.literal(1), z.literal(2), z.literal(3)], {
@@ -224,8 +227,8 @@ export const EnvFileSchema = z
         stream_begin_url: httpUrl("stream begin callback").optional(),
         stream_end_url: httpUrl("stream end callback").optional(),
         key_variable: z
-          .string()
-          .refine((v) => /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(v), {
+          .string({ error: "must be a Terraform variable name" })
+          .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, {
             error: "must be a Terraform variable name (letters, digits, _), supplied at deploy time as TF_VAR_<name>",
           })
           .optional(),
@@ -242,7 +245,9 @@ export const EnvFileSchema = z
       engine_version: oneOf(MYSQL_ENGINE_VERSIONS).default("8.0"),
       memory_mb: int(MYSQL_LIMITS.memoryMin, MYSQL_LIMITS.memoryMax, "MB", MYSQL_LIMITS.memoryStep),
       volume_gb: int(MYSQL_LIMITS.volumeMin, MYSQL_LIMITS.volumeMax, "GB", MYSQL_LIMITS.volumeStep),
-      availability_zone: z.string({ error: "must be an availability zone such as ap-guangzhou-3" }),
+      availability_zone: z
+        .string({ error: "must be an availability zone such as ap-guangzhou-3" })
+        .regex(/^[a-z]+-[a-z-]+-\d+$/, { error: "must be an availability zone such as ap-guangzhou-3" }),
       vpc_cidr: cidr("10.20.0.0/16"),
       subnet_cidr: cidr("10.20.1.0/24"),
       public_access: z.boolean({ error: "must be true or false" }).default(false),
@@ -389,7 +394,7 @@ export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[], 
       lines.push(`${file}: field "${name}": ${message} (got ${showValue(got)})`);
     }
   }
-  return lines;
+  return [...new Set(lines)];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -90,7 +90,9 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
     options.configs ??
     loadEnvironments(options.environmentsDir ?? environmentsDir(), options.envNames ?? [], options.environmentsLabel ?? "environments");
   fs.mkdirSync(outdir, { recursive: true });
-  const app = new App({ outdir, stackTraces: false });
+  // skipValidation: cdktf's built-in validations include running `terraform version` for terraform_data, and
+  // nothing here may need a terraform binary. The schema conformance check below stands in for them.
+  const app = new App({ outdir, stackTraces: false, skipValidation: true });
   const stacks = configs.map((c) => {
     progress(`synth: ${c.file} → stack ${c.stackName}`);
     return new LiveDemoStack(app, c, options.stackOptions);
