@@ -1,8 +1,129 @@
+/**
+ * `live-infra sandbox`: runs the local Tencent Cloud emulator (API 3.0 + COS + control API on one port) until
+ * SIGINT/SIGTERM. Prints exactly one JSON line on stdout with the URLs; everything else goes to stderr.
+ */
 import { Command } from "commander";
-// Placeholder until the issue that owns `sandbox` lands; replaced wholesale by its owner.
+import { InputError } from "../common/errors";
+import { startSandbox } from "../sandbox/server";
+import { State, StateStore, emptyState } from "../sandbox/state";
+import { FaultConfig, FaultSpec, parseFaultSpec, validateFaultConfig } from "../sandbox/faults";
+import { seedFromStack } from "../sandbox/seed";
+import { action, intOption } from "./run";
+
+function rate(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) throw new InputError(`${flag} must be a number from 0 to 1 (got "${value}")`);
+    return n;
+  };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+interface Opts {
+  port: number;
+  state?: string;
+  seedFromStack?: string;
+  mysqlUrl?: string;
+  writeState?: string;
+  seed: number;
+  latency?: number;
+  throttleRate?: number;
+  errorRate?: number;
+  dropRate?: number;
+  fault: string[];
+}
+
+export function faultConfigFromFlags(o: Pick<Opts, "latency" | "throttleRate" | "errorRate" | "dropRate" | "fault">): FaultConfig {
+  const rules: Record<string, FaultSpec> = {};
+  const global: FaultSpec = {};
+  if (o.latency !== undefined) global.latencyMs = o.latency;
+  if (o.throttleRate !== undefined) global.throttleRate = o.throttleRate;
+  if (o.errorRate !== undefined) global.errorRate = o.errorRate;
+  if (o.dropRate !== undefined) global.dropRate = o.dropRate;
+  if (Object.keys(global).length) rules["*"] = global;
+  for (const f of o.fault) {
+    const i = f.indexOf("=");
+    if (i <= 0) throw new InputError(`--fault "${f}": expected PATTERN=SPEC, e.g. live:DescribeLiveDomains=latency=200,throttle=0.5`);
+    const pattern = f.slice(0, i);
+    rules[pattern] = { ...rules[pattern], ...parseFaultSpec(f.slice(i + 1), `--fault ${pattern}`) };
+  }
+  return validateFaultConfig({ rules }, "fault flags");
+}
+
+function ownerFromEnv(state: State): State {
+  const id = process.env.TENCENTCLOUD_SECRET_ID;
+  const key = process.env.TENCENTCLOUD_SECRET_KEY;
+  if (id && key && !state.credentials.some((c) => c.secretId === id)) {
+    state.credentials.push({ secretId: id, secretKey: key, kind: "owner", uin: state.ownerUin });
+  }
+  return state;
+}
+
 export function register(program: Command): void {
-  program.command("sandbox").description("(not built yet)").action(() => {
-    process.stderr.write("live-infra sandbox: not built yet\n");
-    process.exitCode = 1;
-  });
+  program
+    .command("sandbox")
+    .description(
+      "Run the local Tencent Cloud emulator: API 3.0 (live, cdb, cam, sts), COS XML and a control API on one " +
+        "loopback port, routed by the Host header. Prints one JSON line {\"api\",\"cos\",\"control\"} on stdout, logs " +
+        "to stderr, runs until SIGINT/SIGTERM. See docs/sandbox.md.",
+    )
+    .option("--port <n>", "listening port on 127.0.0.1 (0 = any free port)", intOption("--port", 0, 65535), 0)
+    .option("--state <file>", "load the emulated account from a state JSON file (schema: sandbox/state.schema.json)")
+    .option(
+      "--seed-from-stack <dir>",
+      "build the state a deploy of this synthesized stack would leave (cdktf.out/stacks/<stack>) and write " +
+        "<dir>/outputs.json (sensitive values included)",
+    )
+    .option("--mysql-url <url>", "with --seed-from-stack: point the DB instance at this MySQL (mysql://user:pass@host:port/db); without it, at a closed loopback port")
+    .option("--write-state <file>", "also write the starting state (after loading or seeding) to this file (mode 0600)")
+    .option("--seed <n>", "seed of the fault PRNG (same seed + same request order = same faults)", intOption("--seed", 0, 2 ** 31 - 1), 1)
+    .option("--latency <ms>", "added latency for every request, ms", intOption("--latency", 0, 600000))
+    .option("--throttle-rate <r>", "share (0-1) of requests answered RequestLimitExceeded / COS 503 SlowDown", rate("--throttle-rate"))
+    .option("--error-rate <r>", "share (0-1) of requests answered with a 5xx", rate("--error-rate"))
+    .option("--drop-rate <r>", "share (0-1) of requests whose connection is dropped without an answer", rate("--drop-rate"))
+    .option(
+      "--fault <pattern=spec>",
+      "per-action faults, repeatable: PATTERN is <service>:<Action> with * wildcards (cos:PutObject, live:*, " +
+        "DescribeLiveDomains), SPEC is latency=MS,throttle=R,error=R,drop=R; overrides the global flags",
+      collect,
+      [],
+    )
+    .addHelpText(
+      "after",
+      "\nOwner key: TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY, when set, become an owner key of the state;\n" +
+        "otherwise read the generated keys from GET <control>/state. Exit codes: 0 stopped by a signal, 1 failed, 2 bad input.",
+    )
+    .action(
+      action(async (opts: Opts) => {
+        if (opts.state && opts.seedFromStack) throw new InputError("--state and --seed-from-stack exclude each other; pass one");
+        if (opts.mysqlUrl && !opts.seedFromStack) throw new InputError("--mysql-url needs --seed-from-stack");
+        const log = (line: string) => process.stderr.write(`${line}\n`);
+        const faults = faultConfigFromFlags(opts);
+        let state: State;
+        if (opts.state) state = StateStore.load(opts.state).get();
+        else if (opts.seedFromStack) {
+          const seeded = await seedFromStack({ stackDir: opts.seedFromStack, mysqlUrl: opts.mysqlUrl });
+          state = seeded.state;
+          for (const n of seeded.notes) log(`sandbox: seed: ${n}`);
+          log(`sandbox: seeded from ${opts.seedFromStack}; outputs written to ${seeded.outputsFile}`);
+        } else state = emptyState();
+        state = ownerFromEnv(state);
+        const sb = await startSandbox({ port: opts.port, state, faults, seed: opts.seed, log });
+        if (opts.writeState) sb.store.save(opts.writeState);
+        process.stdout.write(JSON.stringify({ api: sb.api, cos: sb.cos, control: sb.control }) + "\n");
+        await new Promise<void>((resolve) => {
+          const stop = (sig: string) => {
+            log(`sandbox: ${sig}, stopping`);
+            resolve();
+          };
+          process.once("SIGINT", () => stop("SIGINT"));
+          process.once("SIGTERM", () => stop("SIGTERM"));
+        });
+        await sb.close();
+        return 0;
+      }),
+    );
 }
