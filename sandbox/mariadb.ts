@@ -146,6 +146,18 @@ function socketPath(tag: string): string {
   return p.length < 100 ? p : path.join("/tmp", `lim-${tag}.sock`);
 }
 
+/** Runs a command without blocking the event loop (parallel launches stay parallel); collects its output. */
+function run(cmd: string, args: string[]): Promise<{ code: number | string; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout!.on("data", (d) => (output += d));
+    child.stderr!.on("data", (d) => (output += d));
+    child.on("error", (err) => resolve({ code: err.message, output }));
+    child.on("close", (code, signal) => resolve({ code: code ?? String(signal), output }));
+  });
+}
+
 /** Live launched servers, for the exit hook. */
 const running = new Set<{ child: ChildProcess; datadir: string; socket: string }>();
 let exitHookInstalled = false;
@@ -191,23 +203,22 @@ export async function launchMariaDb(options: LaunchOptions = {}): Promise<Launch
   const logFile = options.log === "stderr" ? null : path.join(datadir, "mariadbd.log");
   const dataPath = path.join(datadir, "data");
   const rootArgs = isRoot() ? ["--user=root"] : [];
+  // A private tmpdir: parallel servers (and bootstraps) otherwise collide on temporary table names in /tmp.
+  const tmpdir = path.join(datadir, "tmp");
+  fs.mkdirSync(tmpdir);
 
-  const init = spawnSync(
-    bins.installDb,
-    [
-      "--no-defaults",
-      `--datadir=${dataPath}`,
-      "--auth-root-authentication-method=normal",
-      "--skip-test-db",
-      "--skip-name-resolve",
-      ...rootArgs,
-    ],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-  );
-  if (init.status !== 0) {
-    const out = `${init.stdout ?? ""}${init.stderr ?? ""}`.trim().split("\n").slice(-15).join("\n");
+  const init = await run(bins.installDb, [
+    "--no-defaults",
+    `--datadir=${dataPath}`,
+    "--auth-root-authentication-method=normal",
+    "--skip-test-db",
+    "--skip-name-resolve",
+    `--tmpdir=${tmpdir}`,
+    ...rootArgs,
+  ]);
+  if (init.code !== 0) {
     fs.rmSync(datadir, { recursive: true, force: true });
-    throw new Error(`mariadb-install-db failed (exit ${init.status ?? init.signal}):\n${out}`);
+    throw new Error(`mariadb-install-db failed (${init.code}):\n${init.output.trim().split("\n").slice(-15).join("\n")}`);
   }
 
   const timeout = options.startTimeoutMs ?? 60_000;
@@ -221,6 +232,7 @@ export async function launchMariaDb(options: LaunchOptions = {}): Promise<Launch
       `--socket=${socket}`,
       `--port=${port}`,
       "--bind-address=127.0.0.1",
+      `--tmpdir=${tmpdir}`,
       "--skip-name-resolve",
       `--sql-mode=${options.sqlMode ?? MYSQL8_DEFAULT_SQL_MODE}`,
       `--default-time-zone=${options.timeZone ?? DEFAULT_TIME_ZONE}`,
