@@ -1,0 +1,55 @@
+/**
+ * Fixtures for the stacks tests: environment configs built from the shipped dev/prod files, and synth helpers that
+ * run the policy pack (Testing.synth runs Aspects but, unlike app.synth(), does not throw on error annotations).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Testing, TerraformStack } from "cdktf";
+import "cdktf/lib/testing/adapters/jest";
+import { parseEnvironment, type EnvConfig } from "../../stacks/config";
+import { LiveDemoStack, type LiveDemoStackOptions } from "../../stacks/live-demo-stack";
+import { collectAnnotations, type Annotation } from "../../stacks/synth";
+
+Testing.setupJest();
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const ENV_DIR = path.join(REPO_ROOT, "environments");
+/** A fixed schema hash and CLI path so the tests do not depend on the database helper's schema or this machine. */
+export const TEST_STACK_OPTIONS: LiveDemoStackOptions = { schemaHash: "0".repeat(64), cliEntry: "/pkg/dist/cli/index.js" };
+
+/** The raw JSON of a shipped environment file (a fresh copy to mutate). */
+export function envDoc(env = "dev"): Record<string, any> {
+  return JSON.parse(fs.readFileSync(path.join(ENV_DIR, `${env}.json`), "utf8"));
+}
+
+/** A validated config from a shipped file, after `mutate` edits the raw JSON. */
+export function envConfig(env = "dev", mutate?: (doc: Record<string, any>) => void): EnvConfig {
+  const doc = envDoc(env);
+  mutate?.(doc);
+  return parseEnvironment(doc, `environments/${env}.json`, env);
+}
+
+/** A LiveDemoStack in a Testing app. */
+export function buildStack(config: EnvConfig, options: LiveDemoStackOptions = TEST_STACK_OPTIONS): LiveDemoStack {
+  const app = Testing.app({ stackTraces: false });
+  return new LiveDemoStack(app, config, options);
+}
+
+/** Synthesized JSON text of a stack (Aspects applied) and its parsed form. */
+export function synthStack(stack: TerraformStack): { text: string; json: Record<string, any> } {
+  const text = Testing.synth(stack);
+  return { text, json: JSON.parse(text) };
+}
+
+/** Error / warning annotations after a synth. */
+export function annotations(stack: TerraformStack): Annotation[] {
+  return collectAnnotations(stack);
+}
+
+/** The one resource of a type (fails when there is not exactly one). */
+export function onlyResource(json: Record<string, any>, type: string): Record<string, any> {
+  const byName = json.resource?.[type] ?? {};
+  const names = Object.keys(byName);
+  if (names.length !== 1) throw new Error(`expected one ${type}, found ${names.length}`);
+  return byName[names[0]];
+}
