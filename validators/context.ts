@@ -1,0 +1,133 @@
+/**
+ * Builds what check bodies use: the three cloud clients (control plane API + COS, backend COS keys), one MySQL
+ * connection with the backend's credentials, shared probes — and the per-check {@link CheckContext} views whose
+ * calls retry and stop with the check.
+ */
+import { randomBytes } from "crypto";
+import * as mysql from "mysql2/promise";
+import type { Connection } from "mysql2/promise";
+import type { BackendConfig } from "../common/backend-config";
+import type { StackOutputs } from "../common/outputs";
+import { CosClient, Endpoints, TencentApiClient } from "./clients";
+import { RetryPolicy, retrying, withRetry } from "./runner";
+import type { CheckContext, SharedClients } from "./types";
+
+export interface ResourceOptions {
+  stack: string;
+  outputs: StackOutputs;
+  backend: BackendConfig;
+  declared?: Record<string, unknown>;
+  credentials: { secretId: string; secretKey: string };
+  endpoints: Endpoints;
+  /** Per-check timeout; one request is bounded by it too (at most 10 s). */
+  timeoutMs: number;
+  probeCallback: boolean;
+  retry?: RetryPolicy;
+}
+
+export class RunResources {
+  readonly api: TencentApiClient;
+  readonly cosControl: CosClient;
+  readonly cosBackend: CosClient;
+  readonly runId = randomBytes(6).toString("hex");
+  private readonly sharedProbes = new Map<string, Promise<unknown>>();
+  private conn?: Promise<Connection>;
+  private readonly runAbort = new AbortController();
+
+  constructor(readonly opts: ResourceOptions) {
+    const requestTimeout = Math.max(1, Math.min(opts.timeoutMs, 10_000));
+    this.api = new TencentApiClient({
+      ...opts.credentials,
+      region: opts.outputs.region,
+      endpoints: opts.endpoints,
+      timeoutMs: requestTimeout,
+    });
+    this.cosControl = new CosClient({ ...opts.credentials, endpoints: opts.endpoints, timeoutMs: requestTimeout });
+    this.cosBackend = new CosClient({
+      secretId: opts.backend.cos.secretId,
+      secretKey: opts.backend.cos.secretKey,
+      endpoints: opts.endpoints,
+      timeoutMs: requestTimeout,
+    });
+  }
+
+  /** The backend's MySQL connection, opened once (transient failures retried). */
+  db(): Promise<Connection> {
+    if (!this.conn) {
+      const d = this.opts.backend.db;
+      this.conn = withRetry(
+        () =>
+          mysql.createConnection({
+            host: d.host,
+            port: d.port,
+            user: d.user,
+            password: d.password,
+            database: d.name,
+            connectTimeout: Math.max(1000, Math.min(this.opts.timeoutMs, 10_000)),
+            dateStrings: true,
+            supportBigNumbers: true,
+            bigNumberStrings: true,
+          }),
+        this.runAbort.signal,
+        this.opts.retry,
+      );
+      // Avoid an unhandled rejection when no check awaits it (e.g. all db checks aborted).
+      this.conn.catch(() => undefined);
+    }
+    return this.conn;
+  }
+
+  shared<T>(key: string, probe: () => Promise<T>): Promise<T> {
+    let p = this.sharedProbes.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = probe();
+      p.catch(() => undefined);
+      this.sharedProbes.set(key, p);
+    }
+    return p;
+  }
+
+  /** The context one check body receives. */
+  contextFor(checkId: string, signal: AbortSignal): CheckContext {
+    const policy = this.opts.retry;
+    const runSignal = this.runAbort.signal;
+    const sharedApi = retrying(this.api, runSignal, policy);
+    const sharedCosControl = retrying(this.cosControl, runSignal, policy);
+    const sharedCosBackend = retrying(this.cosBackend, runSignal, policy);
+    const ctx: CheckContext = {
+      checkId,
+      stack: this.opts.stack,
+      outputs: this.opts.outputs,
+      backend: this.opts.backend,
+      declared: this.opts.declared,
+      api: retrying(this.api, signal, policy),
+      cosControl: retrying(this.cosControl, signal, policy),
+      cosBackend: retrying(this.cosBackend, signal, policy),
+      db: () => this.db(),
+      // Shared probes get clients tied to the run, not to whichever check started them.
+      shared: <T>(key: string, probe: (c: SharedClients) => Promise<T>) =>
+        this.shared(key, () => probe({ api: sharedApi, cosControl: sharedCosControl, cosBackend: sharedCosBackend })),
+      signal,
+      runId: this.runId,
+      probeCallback: this.opts.probeCallback,
+      timeoutMs: this.opts.timeoutMs,
+    };
+    return ctx;
+  }
+
+  /** Ends everything: aborts shared retries, destroys HTTP agents and the MySQL connection. */
+  async close(): Promise<void> {
+    this.runAbort.abort(new Error("run finished"));
+    this.api.close();
+    this.cosControl.close();
+    this.cosBackend.close();
+    if (this.conn) {
+      try {
+        const c = await this.conn;
+        c.destroy();
+      } catch {
+        // never connected
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Public API of the validators, used by `live-infra validate`, `live-infra demo` and bench/validate.
+ *
+ * ```ts
+ * import { runValidation, renderReport, exitCodeOf } from "./validators";
+ * const report = await runValidation({ stack, outputs, backend, credentials, lang: "en" });
+ * process.stdout.write(renderReport(report, "json", { lang: "en" }));
+ * process.exitCode = exitCodeOf(report);
+ * ```
+ */
+import type { BackendConfig } from "../common/backend-config";
+import type { StackOutputs } from "../common/outputs";
+import { CATALOGUE, CatalogueEntry } from "./catalogue";
+import { resolveEndpoints } from "./clients";
+import { RunResources } from "./context";
+import { checkBucket, checkSecretId, checkSecretKey, checkUpload } from "./cos";
+import { checkConnect, checkReplayWindow, checkSchema, checkTimezone } from "./db";
+import { checkCallbackKey, checkCallbackReachable, checkCallbackRule, checkCallbackUrl, checkRecordRule } from "./live";
+import { buildReport, Report } from "./report";
+import { ProgressEvent, RetryPolicy, RunnerCheck, runChecks, selectChecks } from "./runner";
+import type { CheckBody, Lang } from "./types";
+
+export { CATALOGUE, CHECK_IDS, catalogueEntry } from "./catalogue";
+export type { CatalogueEntry, Severity } from "./catalogue";
+export { buildReport, exitCodeOf, verdictLine, scrub, REPORT_VERSION, STATUSES } from "./report";
+export type { Report, ReportCheck, Summary, SecretSet } from "./report";
+export {
+  renderReport,
+  renderText,
+  renderJson,
+  renderJunit,
+  renderMarkdown,
+  createProgressPrinter,
+  useColor,
+  REPORT_FORMATS,
+} from "./render";
+export type { ReportFormat, RenderOptions, ProgressPrinter, ProgressPrinterOptions } from "./render";
+export { runChecks, selectChecks, withRetry, retrying, isTransient, DEFAULT_RETRY } from "./runner";
+export type { ProgressEvent, RunnerCheck, RunnerOptions, CheckOutcome, RetryPolicy } from "./runner";
+export type { CheckStatus, Lang, Msg, Verdict, CheckContext, CheckBody } from "./types";
+
+/** The body of every catalogue check, by id. */
+export const CHECK_BODIES: Readonly<Record<string, CheckBody>> = {
+  "cos.bucket": checkBucket,
+  "cos.secret-id": checkSecretId,
+  "cos.secret-key": checkSecretKey,
+  "cos.upload": checkUpload,
+  "live.callback-rule": checkCallbackRule,
+  "live.callback-url": checkCallbackUrl,
+  "live.callback-key": checkCallbackKey,
+  "live.callback-reachable": checkCallbackReachable,
+  "live.record-rule": checkRecordRule,
+  "db.connect": checkConnect,
+  "db.schema": checkSchema,
+  "db.timezone": checkTimezone,
+  "db.replay-window": checkReplayWindow,
+};
+
+/** Default per-check timeout, ms. */
+export const DEFAULT_CHECK_TIMEOUT_MS = 20_000;
+
+export interface ValidationOptions {
+  /** Stack name (`live-demo-<env>`); only reported. */
+  stack: string;
+  /** What the deploy produced (common/outputs.ts `readStackOutputs`). */
+  outputs: StackOutputs;
+  /** The synthesized `cdk.tf.json`, when available: declared values (e.g. the bucket's CORS origins). */
+  declaredTfJson?: Record<string, unknown>;
+  /** What the backend is configured with (common/backend-config.ts `loadBackendConfig` / `backendConfigFromOutputs`). */
+  backend: BackendConfig;
+  /** Control-plane credentials (TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY); read-only is enough. */
+  credentials: { secretId: string; secretKey: string };
+  /**
+   * Endpoint overrides (`--api-endpoint`, `--cos-endpoint`); unset ones fall back to LIVE_INFRA_API_ENDPOINT /
+   * LIVE_INFRA_COS_ENDPOINT in `env`, then to the real cloud. A malformed URL throws an InputError.
+   */
+  endpoints?: { apiEndpoint?: string; cosEndpoint?: string };
+  /** Run only these check ids plus their prerequisites. Unknown ids throw an InputError. */
+  only?: string[];
+  /** Include the opt-in `live.callback-reachable` (posts two events to the backend's callback URL). */
+  probeCallback?: boolean;
+  /** Per-check timeout in ms (default {@link DEFAULT_CHECK_TIMEOUT_MS}); a check that exceeds it is `error`. */
+  timeoutMs?: number;
+  /** Language of titles, messages and remediations in the report. */
+  lang: Lang;
+  /** Progress events (plan, start, retry, done) for a live checklist; see `createProgressPrinter`. */
+  onProgress?(ev: ProgressEvent): void;
+  /** Retry policy for throttling / 5xx / resets (default: 8 attempts, 100 ms doubling to 2 s, full jitter). */
+  retry?: RetryPolicy;
+  /** Environment for endpoint variables (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs the selected checks against a deployed stack and the backend's configuration and resolves with the report
+ * (`version: 1`, checks in catalogue order, strings in `lang`, secrets scrubbed: SecretIds masked first 4 + last 4,
+ * keys and passwords replaced). Never rejects because a check failed: failures are in the report. Rejects only with
+ * an InputError for bad options (unknown check id in `only`, malformed endpoint URL).
+ *
+ * Every client, agent and connection it opens is closed before it resolves.
+ */
+export async function runValidation(opts: ValidationOptions): Promise<Report> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  const endpoints = resolveEndpoints(opts.endpoints ?? {}, opts.env ?? process.env);
+  const optIn = opts.probeCallback ? ["live.callback-reachable"] : [];
+  const startedAt = new Date();
+  const t0 = Date.now();
+  // Validate the selection before opening anything.
+  selectChecks(runnerChecks(() => undefined as never), opts.only, optIn);
+  const res = new RunResources({
+    stack: opts.stack,
+    outputs: opts.outputs,
+    backend: opts.backend,
+    declared: opts.declaredTfJson,
+    credentials: opts.credentials,
+    endpoints,
+    timeoutMs,
+    probeCallback: !!opts.probeCallback,
+    retry: opts.retry,
+  });
+  try {
+    const outcomes = await runChecks(
+      runnerChecks((id, signal) => CHECK_BODIES[id](res.contextFor(id, signal))),
+      { only: opts.only, enableOptIn: optIn, timeoutMs, onProgress: opts.onProgress },
+    );
+    return buildReport(outcomes, {
+      stack: opts.stack,
+      startedAt,
+      durationMs: Date.now() - t0,
+      lang: opts.lang,
+      secrets: secretsOf(opts),
+    });
+  } finally {
+    await res.close();
+  }
+}
+
+function runnerChecks(run: (id: string, signal: AbortSignal) => ReturnType<CheckBody>): RunnerCheck[] {
+  return CATALOGUE.map((c: CatalogueEntry) => ({
+    id: c.id,
+    prerequisites: c.prerequisites,
+    optIn: !!c.optIn,
+    run: (signal: AbortSignal) => run(c.id, signal),
+  }));
+}
+
+/** Every secret a run knows of, for scrubbing reports and logs. */
+export function secretsOf(opts: Pick<ValidationOptions, "outputs" | "backend" | "credentials">) {
+  const o = opts.outputs;
+  return {
+    secrets: [
+      opts.credentials.secretKey,
+      opts.backend.cos.secretKey,
+      opts.backend.db.password,
+      opts.backend.apiKey,
+      o.db_password,
+      o.db_root_password,
+      o.callback_key,
+      o.signer_secret_key,
+    ],
+    secretIds: [opts.credentials.secretId, opts.backend.cos.secretId, o.signer_secret_id],
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The validation report (JSON `version: 1`) and its construction from the runner's outcomes.
+ * Schema: validators/report.schema.json. Renderers (text, JUnit, Markdown) live in ./render.
+ */
+import { maskSecretId } from "../common/mask";
+import { CATALOGUE, CatalogueEntry, Severity } from "./catalogue";
+import type { CheckOutcome } from "./runner";
+import type { CheckStatus, Lang, Msg } from "./types";
+
+export const REPORT_VERSION = 1;
+
+export interface ReportCheck {
+  id: string;
+  title: string;
+  severity: Severity;
+  status: CheckStatus;
+  /** The FAQ keyword of this outcome; null when the check has none. */
+  faqKeyword: string | null;
+  message: string;
+  remediation: string;
+  docUrl: string | null;
+  prerequisites: string[];
+  /** The prerequisite that did not pass (skip only), else null. */
+  skippedBecause: string | null;
+  durationMs: number;
+  evidence: Record<string, unknown>;
+}
+
+export type Summary = Record<CheckStatus, number>;
+
+export interface Report {
+  version: 1;
+  stack: string;
+  /** ISO 8601. */
+  startedAt: string;
+  durationMs: number;
+  summary: Summary;
+  /** Selected checks only, in catalogue order. */
+  checks: ReportCheck[];
+}
+
+export const STATUSES: readonly CheckStatus[] = ["pass", "fail", "warn", "error", "skip"];
+
+const pick = (m: Msg, lang: Lang) => m[lang];
+
+/** Values that must never appear in a report; SecretIds are replaced by their masked form. */
+export interface SecretSet {
+  secrets: Array<string | undefined | null>;
+  secretIds: Array<string | undefined | null>;
+}
+
+/** Deep-copies `value`, replacing every secret with "***" and every SecretId with its mask, in keys and strings. */
+export function scrub<T>(value: T, s: SecretSet): T {
+  const secrets = s.secrets.filter((x): x is string => !!x && x.length >= 4).sort((a, b) => b.length - a.length);
+  const ids = s.secretIds.filter((x): x is string => !!x && x.length >= 4).sort((a, b) => b.length - a.length);
+  const clean = (t: string): string => {
+    let out = t;
+    for (const x of secrets) if (out.includes(x)) out = out.split(x).join("***");
+    for (const x of ids) if (out.includes(x)) out = out.split(x).join(maskSecretId(x));
+    return out;
+  };
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return clean(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") {
+      const o: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) o[clean(k)] = walk(x);
+      return o;
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/** Evidence as plain JSON (no undefined, no functions, Buffers as text, bigints as strings). */
+function plainEvidence(e: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!e) return {};
+  return JSON.parse(
+    JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
+  ) as Record<string, unknown>;
+}
+
+export interface BuildReportOptions {
+  stack: string;
+  startedAt: Date;
+  durationMs: number;
+  lang: Lang;
+  secrets: SecretSet;
+  catalogue?: readonly CatalogueEntry[];
+}
+
+/** Builds the report from the runner's outcomes (any order); checks come out in catalogue order. */
+export function buildReport(outcomes: readonly CheckOutcome[], opts: BuildReportOptions): Report {
+  const cat = opts.catalogue ?? CATALOGUE;
+  const byId = new Map(outcomes.map((o) => [o.id, o]));
+  const checks: ReportCheck[] = [];
+  for (const entry of cat) {
+    const o = byId.get(entry.id);
+    if (!o) continue;
+    const v = o.verdict;
+    const message = v ? v.message : o.message ?? { zh: "", en: "" };
+    const evidence = plainEvidence(v?.evidence);
+    if (o.retries > 0) evidence.retries = o.retries;
+    checks.push({
+      id: entry.id,
+      title: pick(entry.title, opts.lang),
+      severity: entry.severity,
+      status: o.status,
+      faqKeyword: v?.faqKeyword ?? entry.faqKeyword,
+      message: pick(message, opts.lang),
+      remediation: pick(v?.remediation ?? entry.remediation, opts.lang),
+      docUrl: entry.docUrl,
+      prerequisites: [...entry.prerequisites],
+      skippedBecause: o.status === "skip" ? o.skippedBecause : null,
+      durationMs: Math.max(0, Math.round(o.durationMs)),
+      evidence,
+    });
+  }
+  const summary: Summary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
+  for (const c of checks) summary[c.status]++;
+  const report: Report = {
+    version: REPORT_VERSION,
+    stack: opts.stack,
+    startedAt: opts.startedAt.toISOString(),
+    durationMs: Math.max(0, Math.round(opts.durationMs)),
+    summary,
+    checks,
+  };
+  return scrub(report, opts.secrets);
+}
+
+/** 0 when nothing is fail or error, else 1 (the CLI's exit code). */
+export function exitCodeOf(report: Pick<Report, "summary">): 0 | 1 {
+  return report.summary.fail > 0 || report.summary.error > 0 ? 1 : 0;
+}
+
+/** One line: the verdict of a report, in `lang`. */
+export function verdictLine(report: Report, lang: Lang): string {
+  const s = report.summary;
+  const bad = report.checks.filter((c) => c.status === "fail" || c.status === "error").map((c) => c.id);
+  const secs = (report.durationMs / 1000).toFixed(1);
+  if (lang === "zh") {
+    return bad.length
+      ? `结论：发现问题（${bad.join("、")}）— 通过 ${s.pass}，失败 ${s.fail}，错误 ${s.error}，警告 ${s.warn}，跳过 ${s.skip}；用时 ${secs} 秒`
+      : `结论：全部通过 — 通过 ${s.pass}，警告 ${s.warn}，跳过 ${s.skip}；用时 ${secs} 秒`;
+  }
+  return bad.length
+    ? `Verdict: problems found (${bad.join(", ")}) — ${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.warn} warn, ${s.skip} skip; ${secs} s`
+    : `Verdict: all good — ${s.pass} pass, ${s.warn} warn, ${s.skip} skip; ${secs} s`;
+}
