@@ -252,7 +252,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, ctx: 
     }
 
     const state = ctx.store.get();
-    const cred = authenticate(req, body, service, state, Math.floor(Date.now() / 1000));
+    const cred = authenticate(req, body, service, state, Math.floor((ctx.now ?? Date.now)() / 1000));
     who = maskSecretId(cred.secretId);
 
     const svc = SERVICES[service];

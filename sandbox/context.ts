@@ -7,4 +7,6 @@ export interface SandboxContext {
   faults: Faults;
   /** One log line (no trailing newline); goes to stderr in the CLI. Never pass a secret. */
   log(line: string): void;
+  /** Server clock in ms (tests shift it to provoke expiry errors); absent = Date.now. */
+  now?: () => number;
 }

@@ -23,6 +23,8 @@ export interface SandboxOptions {
   /** PRNG seed for fault decisions (default 1). */
   seed?: number;
   log?: (line: string) => void;
+  /** Server clock in ms (default Date.now); tests shift it to provoke SignatureExpire / expired COS signatures. */
+  now?: () => number;
 }
 
 export interface Sandbox {
@@ -77,7 +79,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const store = new StateStore(opts.state ?? emptyState());
   const faults = new Faults(opts.faults ?? { rules: {} }, opts.seed ?? 1);
   const log = opts.log ?? (() => undefined);
-  const ctx: SandboxContext = { store, faults, log };
+  const ctx: SandboxContext = { store, faults, log, now: opts.now ?? Date.now };
   const handleCos = loadCosHandler();
 
   const server = http.createServer((req, res) => {
