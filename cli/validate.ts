@@ -1,8 +1,169 @@
-import { Command } from "commander";
-// Placeholder until the issue that owns `validate` lands; replaced wholesale by its owner.
+/**
+ * `live-infra validate`: every FAQ item as a post-deploy check. Thin: parse flags, load inputs, call
+ * validators.runValidation, render, set the exit code (0 nothing fail/error, 1 otherwise, 2 usage/input).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Command, Option } from "commander";
+import { loadBackendConfig, DEFAULT_BACKEND_DIR } from "../common/backend-config";
+import { InputError, parseJsonFile } from "../common/errors";
+import { defaultOutputsFile, readStackOutputs } from "../common/outputs";
+import {
+  CATALOGUE,
+  CHECK_IDS,
+  DEFAULT_CHECK_TIMEOUT_MS,
+  REPORT_FORMATS,
+  ReportFormat,
+  createProgressPrinter,
+  exitCodeOf,
+  renderReport,
+  runValidation,
+  useColor,
+  verdictLine,
+} from "../validators";
+import { action, intOption } from "./run";
+
+interface ValidateFlags {
+  stack: string;
+  outputs?: string;
+  declared?: string;
+  backendDir?: string;
+  backendConfig?: string;
+  only?: string[];
+  format: ReportFormat;
+  lang: "zh" | "en";
+  timeout?: number;
+  probeCallback?: boolean;
+  apiEndpoint?: string;
+  cosEndpoint?: string;
+}
+
+function checkTable(): string {
+  const w = Math.max(...CATALOGUE.map((c) => c.id.length));
+  return CATALOGUE.map(
+    (c) =>
+      `  ${c.id.padEnd(w)}  ${c.title.en}${c.prerequisites.length ? ` (after ${c.prerequisites.join(", ")})` : ""}` +
+      `${c.optIn ? ` [opt-in: ${c.optIn.flag}]` : ""}`,
+  ).join("\n");
+}
+
+const HELP = () => `
+Checks (ids for --only; a check whose prerequisite did not pass is reported as skip):
+${checkTable()}
+
+Inputs:
+  Stack outputs   --outputs FILE, default cdktf.out/stacks/<stack>/outputs.json. Both the
+                  \`cdktf deploy --outputs-file F --outputs-file-include-sensitive-outputs\` shape and
+                  \`terraform output -json\` are read.
+  Declared values cdktf.out/stacks/<stack>/cdk.tf.json when present (or --declared FILE): the bucket's CORS origins.
+  Backend config  --backend-dir DIR reads DIR/conf/OutDefine.php and DIR/conf/cdn.route.ini
+                  (default ${DEFAULT_BACKEND_DIR}); DIR/log is scanned for replay-list errors when readable.
+                  --backend-config FILE.json gives the same values as JSON:
+                  {"API_KEY", "COSKEY_BUCKET", "COSKEY_BUCKET_REGION", "COSKEY_APPID", "COSKEY_SECRECTID",
+                   "COSKEY_SECRECTKEY", "DB": {"HOST", "PORT", "DBNAME", "USER", "PASSWD"}, "logDir"?}
+  Credentials     TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY of the deploying account (read-only suffices).
+  Endpoints       --api-endpoint / --cos-endpoint, or LIVE_INFRA_API_ENDPOINT / LIVE_INFRA_COS_ENDPOINT
+                  (e.g. the sandbox); default the real Tencent Cloud.
+
+Output:
+  text      a live checklist on a terminal, plain lines otherwise (NO_COLOR disables colours)
+  json      the report (version 1; schema validators/report.schema.json)
+  junit     JUnit XML for CI test reports
+  markdown  a table plus one section per problem (e.g. for a pull-request comment)
+  With json, junit and markdown, stdout holds exactly the report; progress and the verdict go to stderr.
+  Secrets never appear: SecretIds are masked (first 4 + last 4), keys and passwords are never printed.
+
+Exit codes: 0 nothing failed (warnings allowed), 1 a check is fail or error, 2 usage or input error.
+
+Examples:
+  npx live-infra validate --stack live-demo-prod --backend-dir /data/live_demo_service
+  npx live-infra validate --stack live-demo-dev --format junit > validate.xml
+  npx live-infra validate --stack live-demo-dev --only db.schema,db.timezone --lang zh
+`;
+
+function listOption(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(",").map((v) => v.trim()).filter(Boolean)];
+}
+
+function readDeclared(file: string, explicit: boolean): Record<string, unknown> | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    if (!explicit) return undefined;
+    throw new InputError(`${file}: cannot read the synthesized stack (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  const doc = parseJsonFile(text, file);
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new InputError(`${file}:1: cdk.tf.json must be a JSON object`);
+  return doc as Record<string, unknown>;
+}
+
 export function register(program: Command): void {
-  program.command("validate").description("(not built yet)").action(() => {
-    process.stderr.write("live-infra validate: not built yet\n");
-    process.exitCode = 1;
-  });
+  program
+    .command("validate")
+    .description("Check a deployed stack and the backend's configuration against every FAQ item (COS, live callbacks, database)")
+    .requiredOption("-s, --stack <name>", "stack name, e.g. live-demo-dev")
+    .option("--outputs <file>", "stack outputs file (default cdktf.out/stacks/<stack>/outputs.json)")
+    .option("--declared <file>", "synthesized cdk.tf.json (default cdktf.out/stacks/<stack>/cdk.tf.json when present)")
+    .option("--backend-dir <dir>", `backend root holding conf/OutDefine.php and conf/cdn.route.ini (default ${DEFAULT_BACKEND_DIR})`)
+    .option("--backend-config <file>", "backend values as JSON instead of --backend-dir (shape below)")
+    .option("--only <ids>", "run only these checks (comma-separated or repeated) plus their prerequisites", listOption)
+    .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("text"))
+    .addOption(new Option("--lang <lang>", "language of titles and messages").choices(["zh", "en"]).default("en"))
+    .option("--timeout <ms>", `per-check timeout in ms (default ${DEFAULT_CHECK_TIMEOUT_MS})`, intOption("--timeout", 100, 600_000))
+    .option("--probe-callback", "also post two harmless signed events to the backend's callback URL (live.callback-reachable)")
+    .option("--api-endpoint <url>", "send API 3.0 requests here (keeps the real host names), e.g. the sandbox")
+    .option("--cos-endpoint <url>", "send COS requests here (keeps the real host names), e.g. the sandbox")
+    .addHelpText("after", HELP)
+    .action(
+      action(async (flags: ValidateFlags) => {
+        const secretId = process.env.TENCENTCLOUD_SECRET_ID?.trim();
+        const secretKey = process.env.TENCENTCLOUD_SECRET_KEY?.trim();
+        if (!secretId || !secretKey) {
+          throw new InputError(
+            `TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY must be set (the deploying account's API key; read-only is enough)` +
+              ` — missing: ${[!secretId && "TENCENTCLOUD_SECRET_ID", !secretKey && "TENCENTCLOUD_SECRET_KEY"].filter(Boolean).join(", ")}`,
+          );
+        }
+        const unknown = (flags.only ?? []).filter((id) => !CHECK_IDS.includes(id));
+        if (unknown.length) throw new InputError(`--only: unknown check id(s) ${unknown.join(", ")}; known: ${CHECK_IDS.join(", ")}`);
+        const outputsFile = flags.outputs ?? defaultOutputsFile(flags.stack);
+        const outputs = readStackOutputs(outputsFile, flags.stack);
+        const declared = readDeclared(
+          flags.declared ?? path.join(path.dirname(defaultOutputsFile(flags.stack)), "cdk.tf.json"),
+          !!flags.declared,
+        );
+        const backend = loadBackendConfig({ backendDir: flags.backendDir, backendConfig: flags.backendConfig });
+
+        const format = flags.format;
+        const lang = flags.lang;
+        // text: progress and report on stdout; other formats: stdout is the report only.
+        const progressStream = format === "text" ? process.stdout : process.stderr;
+        const live = !!(progressStream as NodeJS.WriteStream).isTTY && process.env.TERM !== "dumb";
+        const color = useColor(progressStream as NodeJS.WriteStream);
+        const printer = format === "text" && !live ? undefined : createProgressPrinter(progressStream, { lang, live, color });
+
+        const report = await runValidation({
+          stack: flags.stack,
+          outputs,
+          declaredTfJson: declared,
+          backend,
+          credentials: { secretId, secretKey },
+          endpoints: { apiEndpoint: flags.apiEndpoint, cosEndpoint: flags.cosEndpoint },
+          only: flags.only,
+          probeCallback: !!flags.probeCallback,
+          timeoutMs: flags.timeout,
+          lang,
+          onProgress: printer?.onProgress,
+        });
+        printer?.clear();
+        if (format === "text") {
+          process.stdout.write(renderReport(report, "text", { lang, color: useColor(process.stdout) }));
+        } else {
+          process.stdout.write(renderReport(report, format, { lang }));
+          process.stderr.write(`${verdictLine(report, lang)}\n`);
+        }
+        return exitCodeOf(report);
+      }),
+    );
 }
