@@ -388,7 +388,7 @@ export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[], 
     const name = p.length ? fieldName(p) : "(top level)";
     let message = issue.message;
     if (message.startsWith("Invalid input")) message = `has the wrong type or value (${message})`;
-    if (got === undefined && issue.code === "invalid_type") {
+    if (got === undefined) {
       lines.push(`${file}: field "${name}": is required and ${message}`);
     } else {
       lines.push(`${file}: field "${name}": ${message} (got ${showValue(got)})`);
