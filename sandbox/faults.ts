@@ -4,7 +4,8 @@
  *
  * Rules are keyed by a pattern `<service>:<Action>` where either side may use `*` (e.g. `live:Describe*`,
  * `cos:PutObject`, `*:*`); a bare `<Action>` means `*:<Action>` and `*` alone means every request. Every
- * matching rule applies, fields of more specific rules (fewer `*`) overriding less specific ones.
+ * matching rule applies; fields of more specific rules override less specific ones, where an exact action outweighs
+ * an exact service: `*` < `cos:*` < `PutObject` < `cos:PutObject`.
  */
 import { InputError } from "../common/errors";
 
@@ -154,7 +155,7 @@ export class Faults {
 }
 
 function specificity([svc, act]: [string, string]): number {
-  return (svc.includes("*") ? 0 : 2) + (act.includes("*") ? 0 : 1);
+  return (svc.includes("*") ? 0 : 1) + (act.includes("*") ? 0 : 2);
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
