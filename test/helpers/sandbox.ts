@@ -39,7 +39,7 @@ export const SIGNER: Credential = {
 
 export function baseState(): State {
   const s = emptyState("1250000000", OWNER.uin);
-  s.credentials.push(OWNER, SIGNER);
+  s.credentials.push(structuredClone(OWNER), structuredClone(SIGNER));
   return s;
 }
 

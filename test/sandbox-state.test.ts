@@ -1,0 +1,154 @@
+// State document (JSON Schema via ajv), StateStore file round trip, Host routing, and the control API.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as http from "http";
+import { InputError } from "../common/errors";
+import { StateStore, credentialPolicy, emptyState, isAllowed, validateState } from "../sandbox/state";
+import { route } from "../sandbox/server";
+import { baseState, sdkError, startTestSandbox, TestSandbox } from "./helpers/sandbox";
+
+describe("state schema", () => {
+  test("the empty and the base state are valid", () => {
+    expect(() => validateState(emptyState())).not.toThrow();
+    expect(() => validateState(baseState())).not.toThrow();
+  });
+
+  test("errors name the field", () => {
+    const bad = baseState() as any;
+    bad.credentials[1].kind = "admin";
+    expect(() => validateState(bad, "s.json")).toThrow(/s\.json: .*credentials\.1\.kind: must be one of "owner", "sub-user"/);
+    const missing = baseState() as any;
+    delete missing.live.callbackRules;
+    expect(() => validateState(missing)).toThrow(/live\.callbackRules: is required/);
+    const extra = baseState() as any;
+    extra.buckets.push({ name: "b-1250000000", region: "ap-guangzhou", acl: "private", cors: [], createTime: "x", objects: {}, colour: "red" });
+    expect(() => validateState(extra)).toThrow(/buckets\.0\.colour: is not a known field/);
+    const badName = baseState() as any;
+    badName.buckets.push({ name: "No_Such", region: "ap-guangzhou", acl: "private", cors: [], createTime: "x", objects: {} });
+    expect(() => validateState(badName)).toThrow(/buckets\.0\.name/);
+    expect(() => validateState(badName)).toThrow(InputError);
+  });
+
+  test("duplicate keys are refused", () => {
+    const dup = baseState();
+    dup.credentials.push({ ...dup.credentials[0] });
+    expect(() => validateState(dup)).toThrow(/credentials secretId "AKIDsandboxOwner/);
+  });
+
+  test("StateStore save/load round trip; a bad file names itself", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sbx-state-"));
+    try {
+      const file = path.join(dir, "state.json");
+      new StateStore(baseState()).save(file);
+      expect(StateStore.load(file).get()).toEqual(baseState());
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      fs.writeFileSync(file, "{ nope");
+      expect(() => StateStore.load(file)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:1: not valid JSON`));
+      expect(() => StateStore.load(path.join(dir, "missing.json"))).toThrow(/cannot read the state file \(ENOENT\)/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("policies: inline policy, else the CAM user's attached policies; owner unrestricted", () => {
+    const s = baseState();
+    s.credentials.push({ secretId: "AKIDattached", secretKey: "k", kind: "sub-user", uin: "100000000009" });
+    s.cam.users.push({ name: "u", uin: "100000000009", uid: 1, createTime: "", policyIds: [5] });
+    s.cam.policies.push({ policyId: 5, policyName: "p", addTime: "", updateTime: "", document: { statement: [{ effect: "allow", action: ["name/cos:GetObject"], resource: ["qcs::cos:ap-guangzhou:uid/1250000000:b-1250000000/*"] }] } });
+    const attached = s.credentials[2];
+    expect(credentialPolicy(s, attached)?.statement).toHaveLength(1);
+    expect(isAllowed(s, attached, "cos:GetObject", "qcs::cos:ap-guangzhou:uid/1250000000:b-1250000000/a.txt")).toBe(true);
+    expect(isAllowed(s, attached, "cos:GetObject", "qcs::cos:ap-guangzhou:uid/1250000000:other-1250000000/a.txt")).toBe(false);
+    expect(isAllowed(s, attached, "cos:PutObject", "qcs::cos:ap-guangzhou:uid/1250000000:b-1250000000/a.txt")).toBe(false);
+    expect(isAllowed(s, s.credentials[0], "live:DeleteLiveDomain", "*")).toBe(true);
+  });
+});
+
+describe("Host routing", () => {
+  test("API, COS, control and unknown hosts", () => {
+    expect(route("live.tencentcloudapi.com:8080", "/", true)).toEqual({ kind: "api", service: "live" });
+    expect(route("cdb.ap-guangzhou.tencentcloudapi.com", "/", true)).toEqual({ kind: "api", service: "cdb" });
+    expect(route("b-1250000000.cos.ap-guangzhou.myqcloud.com:1", "/key", true)).toEqual({ kind: "cos" });
+    expect(route("service.cos.myqcloud.com", "/", true)).toEqual({ kind: "cos" });
+    expect(route("cos.ap-beijing.myqcloud.com", "/", true)).toEqual({ kind: "cos" });
+    expect(route("127.0.0.1:9", "/_sandbox/state", true)).toEqual({ kind: "control" });
+    expect(route("live.tencentcloudapi.com", "/_sandbox/state", true)).toEqual({ kind: "control" });
+    // An object key under _sandbox/ on a bucket host stays COS; non-loopback peers never reach the control API.
+    expect(route("b-1250000000.cos.ap-guangzhou.myqcloud.com", "/_sandbox/state", true)).toEqual({ kind: "cos" });
+    expect(route("127.0.0.1", "/_sandbox/state", false)).toEqual({ kind: "unknown", host: "127.0.0.1" });
+    expect(route("example.com", "/", true)).toEqual({ kind: "unknown", host: "example.com" });
+  });
+});
+
+describe("control API", () => {
+  let t: TestSandbox;
+  beforeAll(async () => {
+    t = await startTestSandbox();
+  });
+  afterAll(() => t.close());
+
+  function call(method: string, p: string, body?: unknown): Promise<{ status: number; json: any }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(`${t.sb.control}${p}`, { method, agent: false, headers: { "Content-Type": "application/json" } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode!, json: JSON.parse(Buffer.concat(chunks).toString() || "null") }));
+      });
+      req.on("error", reject);
+      req.end(body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body));
+    });
+  }
+
+  test("health and route list", async () => {
+    expect(await call("GET", "/health")).toEqual({ status: 200, json: { ok: true } });
+    expect((await call("GET", "")).json.routes).toContain("PUT /_sandbox/state");
+    expect((await call("GET", "/nope")).status).toBe(404);
+  });
+
+  test("GET/PUT state; the SDK sees the new state", async () => {
+    const got = await call("GET", "/state");
+    expect(got.json).toEqual(baseState());
+    const next = baseState();
+    next.live.domains.push({ name: "push.put.example.com", type: 0, status: 1, playType: 1, isDelayLive: 0, isMiniProgramLive: 0, createTime: "2026-11-24 10:00:00", targetDomain: "t", currentCName: "" });
+    expect((await call("PUT", "/state", next)).status).toBe(200);
+    expect((await t.client("live").request("DescribeLiveDomain", { DomainName: "push.put.example.com" })).DomainInfo.Name).toBe("push.put.example.com");
+  });
+
+  test("PUT of an invalid state → 400 naming the field; the old state stays", async () => {
+    const bad = baseState() as any;
+    bad.cdb.instances.push({ instanceId: "cdb-x" });
+    const r = await call("PUT", "/state", bad);
+    expect(r.status).toBe(400);
+    expect(r.json.error).toMatch(/cdb\.instances\.0\.instanceName: is required/);
+    expect((await call("PUT", "/state", "{ not json")).status).toBe(400);
+    expect(t.sb.store.get().live.domains).toHaveLength(1);
+  });
+
+  test("POST credentials creates a working key; a sub-user without live rights is refused", async () => {
+    const owner = (await call("POST", "/credentials", { kind: "owner" })).json;
+    expect(owner.secretId).toMatch(/^AKID/);
+    expect((await t.client("live", { cred: owner }).request("DescribeLiveCallbackRules", {})).Rules).toEqual([]);
+    const sub = (await call("POST", "/credentials", { kind: "sub-user", policy: { statement: [{ effect: "allow", action: ["name/cos:*"], resource: ["*"] }] } })).json;
+    expect((await sdkError(t.client("live", { cred: sub }).request("DescribeLiveCallbackRules", {}))).code).toBe("AuthFailure.UnauthorizedOperation");
+    expect((await call("POST", "/credentials", { kind: "root" })).status).toBe(400);
+    expect((await call("POST", "/credentials", { kind: "sub-user", policy: { statement: "all" } })).status).toBe(400);
+  });
+
+  test("POST live/callback-rules plants a rule as is (even with an unknown template)", async () => {
+    const r = await call("POST", "/live/callback-rules", { domainName: "push.put.example.com", appName: "live", templateId: 4242 });
+    expect(r.status).toBe(200);
+    const rules = await t.client("live").request("DescribeLiveCallbackRules", {});
+    expect(rules.Rules).toEqual([expect.objectContaining({ DomainName: "push.put.example.com", AppName: "live", TemplateId: 4242 })]);
+    expect((await call("POST", "/live/record-rules", { domainName: "push.put.example.com", templateId: "7" })).status).toBe(200);
+    expect((await t.client("live").request("DescribeLiveRecordRules", {})).Rules).toEqual([expect.objectContaining({ TemplateId: 7, AppName: "", StreamName: "" })]);
+    expect((await call("POST", "/live/callback-rules", { domainName: "x" })).json.error).toMatch(/appName: must be a string/);
+  });
+
+  test("state/reset empties the account", async () => {
+    expect((await call("POST", "/state/reset", { appId: "1300000000" })).status).toBe(200);
+    expect(t.sb.store.get()).toEqual(emptyState("1300000000"));
+    // No keys any more: the SDK's key is unknown.
+    expect((await sdkError(t.client("live").request("DescribeLiveDomains", {}))).code).toBe("AuthFailure.SecretIdNotFound");
+  });
+});
