@@ -30,8 +30,8 @@ Deploy afterwards with \`npx -p cdktf-cli@0.21.0 cdktf deploy live-demo-<env>\` 
 (credentials from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY).
 `;
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(",").map((v) => v.trim()).filter(Boolean)];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(",").map((v) => v.trim()).filter(Boolean)];
 }
 
 export function register(program: Command): void {

@@ -1,0 +1,98 @@
+/**
+ * `live-infra synth` as a real process (the compiled CLI in dist/; built here with `npm run build` when missing).
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { checkSynthesizedFile } from "../stacks/conformance";
+import { envDoc, REPO_ROOT } from "./helpers/stacks-fixtures";
+
+const CLI = path.join(REPO_ROOT, "dist", "cli", "index.js");
+
+function run(args: string[], cwd = REPO_ROOT) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", LIVE_INFRA_DEBUG: "" },
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Newest modification time of the sources the synth command is built from. */
+function newestSource(): number {
+  let newest = 0;
+  for (const dir of ["stacks", "cli", "common"]) {
+    for (const f of fs.readdirSync(path.join(REPO_ROOT, dir), { recursive: true }) as string[]) {
+      if (f.endsWith(".ts")) newest = Math.max(newest, fs.statSync(path.join(REPO_ROOT, dir, f)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+let tmp: string;
+beforeAll(() => {
+  const built = path.join(REPO_ROOT, "dist", "stacks", "synth.js");
+  if (!fs.existsSync(CLI) || !fs.existsSync(built) || fs.statSync(built).mtimeMs < newestSource()) {
+    // `npm ci` builds in `prepare`; rebuild only when the sources changed since (tsc emits despite type errors).
+    spawnSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "ignore", timeout: 120_000 });
+  }
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "live-infra-synth-cli-"));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe("live-infra synth (CLI process)", () => {
+  test("writes cdktf.out/stacks/live-demo-<env>/cdk.tf.json for every environment, conforming to the schema", () => {
+    const outdir = path.join(tmp, "out");
+    const r = run(["synth", "--outdir", outdir]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    const envs = fs.readdirSync(path.join(REPO_ROOT, "environments")).filter((f) => f.endsWith(".json") && f !== "schema.json");
+    expect(envs.length).toBeGreaterThanOrEqual(2);
+    for (const f of envs) {
+      const stack = `live-demo-${f.replace(/\.json$/, "")}`;
+      const file = path.join(outdir, "stacks", stack, "cdk.tf.json");
+      expect(fs.existsSync(file)).toBe(true);
+      expect(checkSynthesizedFile(file)).toEqual([]);
+      expect(r.stdout).toContain(`${stack}: `);
+      const doc = JSON.parse(fs.readFileSync(file, "utf8"));
+      expect(Object.keys(doc.resource)).toEqual(
+        expect.arrayContaining(["tencentcloud_cos_bucket", "tencentcloud_css_domain", "tencentcloud_mysql_instance", "terraform_data"]),
+      );
+    }
+    expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(true);
+    expect(r.stderr).toMatch(/synth: \d+ stack\(s\) written/);
+    expect(r.stderr).toContain("LD-DB-PUBLIC-1"); // dev's public MySQL warning
+  });
+
+  test("--env picks environments; the default outdir is ./cdktf.out", () => {
+    const cwd = path.join(tmp, "cwd");
+    fs.mkdirSync(cwd);
+    const r = run(["synth", "--env", "prod"], cwd);
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(path.join(cwd, "cdktf.out", "stacks", "live-demo-prod", "cdk.tf.json"))).toBe(true);
+    expect(fs.existsSync(path.join(cwd, "cdktf.out", "stacks", "live-demo-dev"))).toBe(false);
+  });
+
+  test("a bad environment value exits 2 with one line naming file and field, no stack trace", () => {
+    const envs = path.join(tmp, "envs");
+    fs.mkdirSync(envs);
+    const doc = envDoc("dev");
+    doc.mysql.memory_mb = 64;
+    fs.writeFileSync(path.join(envs, "dev.json"), JSON.stringify(doc, null, 2));
+    const r = run(["synth", "--environments", envs, "--outdir", path.join(tmp, "bad")]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^live-infra synth: .*dev\.json: field "mysql\.memory_mb": must be a whole number of MB from 1000 to 32000.*\(got 64\)$/);
+  });
+
+  test("an unknown environment is a usage error; --help documents the options", () => {
+    expect(run(["synth", "--env", "nope", "--outdir", path.join(tmp, "x")]).code).toBe(2);
+    const help = run(["synth", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--env/);
+    expect(help.stdout).toMatch(/--outdir/);
+  });
+});
