@@ -1,0 +1,105 @@
+/**
+ * Endpoint overrides and the HTTP agents every SDK request goes through.
+ *
+ * With an override (`--api-endpoint` / `--cos-endpoint`, or LIVE_INFRA_API_ENDPOINT / LIVE_INFRA_COS_ENDPOINT) the
+ * SDKs still address the real host names (`live.tencentcloudapi.com`, `<bucket>.cos.<region>.myqcloud.com`), so
+ * signatures and `Host` headers are what Tencent Cloud would see; only the TCP connection goes to the override:
+ * the agent's `lookup` answers every name with the override's address, and the port comes from the override.
+ * The agents are always explicit, so `http_proxy` / `HTTPS_PROXY` are never consulted.
+ */
+import * as dns from "dns";
+import * as http from "http";
+import * as https from "https";
+import * as net from "net";
+import { InputError } from "../../common/errors";
+
+export const API_ENDPOINT_ENV = "LIVE_INFRA_API_ENDPOINT";
+export const COS_ENDPOINT_ENV = "LIVE_INFRA_COS_ENDPOINT";
+
+/** Endpoint overrides; an absent one means the real Tencent Cloud endpoints over HTTPS. */
+export interface Endpoints {
+  /** Where API 3.0 requests (`<service>.tencentcloudapi.com`) connect. */
+  api?: URL;
+  /** Where COS XML requests (`*.cos.<region>.myqcloud.com`, `service.cos.myqcloud.com`) connect. */
+  cos?: URL;
+}
+
+export interface EndpointOptions {
+  /** Value of `--api-endpoint`; wins over LIVE_INFRA_API_ENDPOINT. */
+  apiEndpoint?: string;
+  /** Value of `--cos-endpoint`; wins over LIVE_INFRA_COS_ENDPOINT. */
+  cosEndpoint?: string;
+}
+
+function parseEndpoint(value: string, source: string): URL {
+  const text = value.trim();
+  // Accept a bare "host:port" as http.
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new InputError(`${source}: "${value}" is not a valid URL (expected e.g. http://127.0.0.1:8080)`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new InputError(`${source}: "${value}" must use http:// or https://`);
+  if (!url.hostname) throw new InputError(`${source}: "${value}" has no host name`);
+  if ((url.pathname && url.pathname !== "/") || url.search || url.hash)
+    throw new InputError(`${source}: "${value}" must be scheme://host[:port] without a path or query`);
+  if (url.username || url.password) throw new InputError(`${source}: "${value}" must not contain credentials`);
+  return url;
+}
+
+/**
+ * Resolves the endpoint overrides: explicit options first, then the environment variables. Empty values count as
+ * unset. A malformed value throws an InputError naming the flag or variable.
+ */
+export function resolveEndpoints(opts: EndpointOptions = {}, env: NodeJS.ProcessEnv = process.env): Endpoints {
+  const out: Endpoints = {};
+  const api = opts.apiEndpoint?.trim() ? ["--api-endpoint", opts.apiEndpoint] : env[API_ENDPOINT_ENV]?.trim() ? [API_ENDPOINT_ENV, env[API_ENDPOINT_ENV]!] : undefined;
+  const cos = opts.cosEndpoint?.trim() ? ["--cos-endpoint", opts.cosEndpoint] : env[COS_ENDPOINT_ENV]?.trim() ? [COS_ENDPOINT_ENV, env[COS_ENDPOINT_ENV]!] : undefined;
+  if (api) out.api = parseEndpoint(api[1], api[0]);
+  if (cos) out.cos = parseEndpoint(cos[1], cos[0]);
+  return out;
+}
+
+/** The override's port, or the scheme's default. */
+export function endpointPort(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+}
+
+/** The override's host without IPv6 brackets. */
+export function endpointHost(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, "$1");
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+
+/**
+ * A `lookup` for net.connect that answers every host name with `target` (an IP, or a name resolved normally).
+ * Supports both callback shapes: (address, family) and, when `all: true`, [{ address, family }].
+ */
+export function fixedLookup(target: string): net.LookupFunction {
+  const family = net.isIP(target);
+  return ((_hostname: string, options: dns.LookupOptions | LookupCallback, callback?: LookupCallback) => {
+    const cb = (typeof options === "function" ? options : callback) as LookupCallback;
+    const opts = (typeof options === "function" ? {} : options) ?? {};
+    if (!family) {
+      dns.lookup(target, opts as dns.LookupAllOptions, cb as never);
+      return;
+    }
+    if (opts.all) process.nextTick(() => cb(null, [{ address: target, family }]));
+    else process.nextTick(() => cb(null, target, family));
+  }) as net.LookupFunction;
+}
+
+/**
+ * An agent for requests to `override` (its scheme decides http/https), or for the real cloud (HTTPS) when
+ * `override` is undefined. Keep-alive sockets are unref'd by Node when idle; `agent.destroy()` ends them all.
+ */
+export function createAgent(override: URL | undefined): http.Agent {
+  const common = { keepAlive: true, maxSockets: 32 };
+  if (!override) return new https.Agent(common);
+  const lookup = fixedLookup(endpointHost(override));
+  return override.protocol === "https:" ? new https.Agent({ ...common, lookup }) : new http.Agent({ ...common, lookup });
+}
