@@ -158,13 +158,15 @@ function run(cmd: string, args: string[]): Promise<{ code: number | string; outp
   });
 }
 
-/** Live launched servers, for the exit hook. */
+/** Live launched servers and datadirs still being initialised, for the exit hook. */
 const running = new Set<{ child: ChildProcess; datadir: string; socket: string }>();
+const initialising = new Set<string>();
 let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on("exit", () => {
+    for (const d of initialising) fs.rmSync(d, { recursive: true, force: true });
     for (const r of running) {
       try {
         r.child.kill("SIGKILL");
@@ -198,6 +200,16 @@ export async function launchMariaDb(options: LaunchOptions = {}): Promise<Launch
   const bins = ensureMariaDbInstalled();
   const base = options.baseDir ?? os.tmpdir();
   const datadir = fs.mkdtempSync(path.join(base, "live-infra-mariadb-"));
+  initialising.add(datadir);
+  installExitHook();
+  try {
+    return await startIn(datadir, bins, options);
+  } finally {
+    initialising.delete(datadir);
+  }
+}
+
+async function startIn(datadir: string, bins: { mariadbd: string; installDb: string }, options: LaunchOptions): Promise<LaunchedMariaDb> {
   const tag = path.basename(datadir).slice(-6);
   const socket = socketPath(tag);
   const logFile = options.log === "stderr" ? null : path.join(datadir, "mariadbd.log");
