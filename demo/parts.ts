@@ -2,34 +2,32 @@
  * The demo's adapters over the other rooms (stacks, sandbox, stacks/database, validators). Kept in one file so the
  * orchestration in run.ts reads as the nine steps and does not depend on each room's exact call shapes.
  */
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 import type { Connection } from "mysql2/promise";
 import * as mysql from "mysql2/promise";
-import type { StackOutputs } from "../common/outputs";
+import { loadBackendDir } from "../common/backend-config";
+import { readStackOutputs, writeStackOutputs, StackOutputs } from "../common/outputs";
+import { newSecretPair, seedFromStack } from "../sandbox/seed";
+import { startSandbox } from "../sandbox/server";
+import {
+  exitCodeOf as validationExitCode,
+  renderReport as renderValidation,
+  runValidation,
+  useColor,
+  verdictLine as validationVerdict,
+} from "../validators";
+import type { Lang, Report, ReportFormat } from "../validators";
 import type { MysqlServer } from "../sandbox/mariadb";
 import type { FaultConfig } from "../sandbox/faults";
 import type { Sandbox } from "../sandbox/server";
 import type { State } from "../sandbox/state";
-import * as path from "path";
 import { migrate as runMigration } from "../stacks/database/migrate";
 import { synthesize } from "../stacks/synth";
 import type { Scenario } from "./scenarios";
 
-export interface ValidationCheck {
-  id: string;
-  status: "pass" | "fail" | "warn" | "error" | "skip";
-  title: string;
-  faqKeyword: string | null;
-  message: string;
-  remediation: string;
-}
-export interface ValidationResult {
-  summary: Record<"pass" | "fail" | "warn" | "error" | "skip", number>;
-  checks: ValidationCheck[];
-}
-
-const notYet = (what: string): never => {
-  throw new Error(`demo: ${what} is not available yet`);
-};
+export type ValidationResult = Report;
 
 /** Synthesizes one environment in-process (with the schema conformance check) into `outdir`. */
 export async function synthStack(env: string, outdir: string): Promise<{ stack: string; stackDir: string; resources: number }> {
@@ -64,23 +62,62 @@ export interface SeededSandbox {
   close(): Promise<void>;
 }
 
-export async function startSeededSandbox(_o: {
+/**
+ * Seeds the sandbox state from the synthesized stack (writing `<stackDir>/outputs.json`, sensitive values
+ * included) with the DB instance pointed at `server`, and starts the sandbox in-process on a free loopback port.
+ * The owner's key pair is always fresh: real TENCENTCLOUD_* credentials in the environment are never used.
+ */
+export async function startSeededSandbox(o: {
   stackDir: string;
   stack: string;
   server: MysqlServer;
   log: (line: string) => void;
 }): Promise<SeededSandbox> {
-  return notYet("the seeded sandbox");
+  const seed = await seedFromStack({
+    stackDir: o.stackDir,
+    mysqlUrl: `mysql://${o.server.host}:${o.server.port}/`,
+    owner: newSecretPair(),
+    env: {},
+  });
+  const sandbox = await startSandbox({ state: seed.state, log: (line) => o.log(`      ${line}`) });
+  o.log(
+    `      ${seed.state.buckets.length} bucket(s), ${seed.state.live.domains.length} live domain(s), ` +
+      `${seed.state.live.callbackRules.length} callback rule(s), ${seed.state.live.recordRules.length} record rule(s), ` +
+      `${seed.state.cdb.instances.length} DB instance(s); outputs → ${path.basename(seed.outputsFile)}`,
+  );
+  return {
+    api: sandbox.api,
+    cos: sandbox.cos,
+    control: sandbox.control,
+    outputsFile: seed.outputsFile,
+    ownerKeys: { secretId: seed.owner.secretId, secretKey: seed.owner.secretKey },
+    sandbox,
+    close: () => sandbox.close(),
+  };
 }
 
-export async function isolateDatabase(_o: {
-  admin: Connection;
+/**
+ * On a shared server: a database and backend user of this run's own (`live_demo_<tag>`, `live_user_<tag>`), so
+ * concurrent test files and earlier runs never collide. Rewrites the outputs file and the sandbox's DB instance to
+ * match, as if the stack had declared those names.
+ */
+export async function isolateDatabase(o: {
   outputs: StackOutputs;
   outputsFile: string;
   stack: string;
   sandbox: SeededSandbox;
 }): Promise<StackOutputs> {
-  return notYet("database isolation");
+  const tag = randomBytes(4).toString("hex");
+  const before = { db: o.outputs.db_name, user: o.outputs.db_user };
+  const outputs: StackOutputs = { ...o.outputs, db_name: `${before.db}_${tag}`, db_user: `${before.user}_${tag}`.slice(0, 32) };
+  writeStackOutputs(o.outputsFile, o.stack, outputs);
+  await mutateSandboxState(o.sandbox.control, (s) => {
+    for (const inst of s.cdb.instances) {
+      for (const d of inst.databases) if (d.name === before.db) d.name = outputs.db_name;
+      for (const a of inst.accounts) if (a.user === before.user) a.user = outputs.db_user;
+    }
+  });
+  return outputs;
 }
 
 /** `live-infra migrate --create-user` in-process: the admin runs the DDL and creates the backend account. */
@@ -129,8 +166,14 @@ export async function setSandboxFaults(controlBase: string, faults: FaultConfig,
   await control(controlBase, "PUT", "/faults", seed === undefined ? faults : { ...faults, seed });
 }
 
-export async function validate(_o: {
+/**
+ * Runs validate as `live-infra validate --stack S --outputs F --backend-dir D --api-endpoint A --cos-endpoint C`
+ * would: the outputs and the backend's files are read from disk (the same parsers), the control-plane keys are the
+ * sandbox owner's.
+ */
+export async function validate(o: {
   stack: string;
+  stackDir: string;
   outputsFile: string;
   backendDir: string;
   api: string;
@@ -138,28 +181,40 @@ export async function validate(_o: {
   ownerKeys: { secretId: string; secretKey: string };
   lang: "zh" | "en";
   timeoutMs?: number;
-}): Promise<ValidationResult> {
-  return notYet("validate");
-}
-
-export function renderReport(_r: ValidationResult, _format: string, _lang: string): string {
-  return notYet("the report renderer");
-}
-
-export function exitCodeOf(r: ValidationResult): number {
-  return r.summary.fail > 0 || r.summary.error > 0 ? 1 : 0;
-}
-
-export function verdictLine(r: ValidationResult, scenario: Scenario, lang: "zh" | "en", ms: number): string {
-  const s = r.summary;
-  const secs = (ms / 1000).toFixed(1);
-  const bad = r.checks.filter((c) => c.status === "fail" || c.status === "error").map((c) => c.id);
-  if (lang === "zh") {
-    return bad.length
-      ? `结论：发现问题（${bad.join("、")}）— 通过 ${s.pass}，失败 ${s.fail}，错误 ${s.error}，警告 ${s.warn}，跳过 ${s.skip}；场景 ${scenario.name}，用时 ${secs} 秒`
-      : `结论：全部通过 — 通过 ${s.pass}，警告 ${s.warn}，跳过 ${s.skip}；场景 ${scenario.name}，用时 ${secs} 秒`;
+}): Promise<Report> {
+  let declaredTfJson: Record<string, unknown> | undefined;
+  try {
+    declaredTfJson = JSON.parse(fs.readFileSync(path.join(o.stackDir, "cdk.tf.json"), "utf8")) as Record<string, unknown>;
+  } catch {
+    declaredTfJson = undefined;
   }
-  return bad.length
-    ? `Verdict: problems found (${bad.join(", ")}) — ${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.warn} warn, ${s.skip} skip; scenario ${scenario.name}, ${secs} s`
-    : `Verdict: all good — ${s.pass} pass, ${s.warn} warn, ${s.skip} skip; scenario ${scenario.name}, ${secs} s`;
+  return runValidation({
+    stack: o.stack,
+    outputs: readStackOutputs(o.outputsFile, o.stack),
+    declaredTfJson,
+    backend: loadBackendDir(o.backendDir),
+    credentials: o.ownerKeys,
+    endpoints: { apiEndpoint: o.api, cosEndpoint: o.cos },
+    lang: o.lang,
+    timeoutMs: o.timeoutMs,
+    env: {},
+  });
+}
+
+export function renderReport(r: Report, format: string, lang: string, color = false): string {
+  return renderValidation(r, format as ReportFormat, { lang: lang as Lang, color });
+}
+
+export { useColor };
+
+export function exitCodeOf(r: Report): number {
+  return validationExitCode(r);
+}
+
+/** validate's verdict line, with the scenario and the demo's total time. */
+export function verdictLine(r: Report, scenario: Scenario, lang: "zh" | "en", ms: number): string {
+  const secs = (ms / 1000).toFixed(1);
+  return lang === "zh"
+    ? `${validationVerdict(r, lang)}（场景 ${scenario.name}，演示总用时 ${secs} 秒）`
+    : `${validationVerdict(r, lang)} (scenario ${scenario.name}, demo total ${secs} s)`;
 }

@@ -150,7 +150,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
 
     // On a shared server the demo gets a database and user of its own, so runs never collide and leave nothing.
     if (server.external) {
-      outputs = await parts.isolateDatabase({ admin, outputs, outputsFile: sb.outputsFile, stack: synth.stack, sandbox: sb });
+      outputs = await parts.isolateDatabase({ outputs, outputsFile: sb.outputsFile, stack: synth.stack, sandbox: sb });
       const isolated = outputs;
       cleanup.add("drop the demo database and user", async () => {
         await admin.query(`DROP DATABASE IF EXISTS \`${isolated.db_name}\``);
@@ -226,6 +226,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const result = await step("validate", () =>
       parts.validate({
         stack: synth.stack,
+        stackDir: synth.stackDir,
         outputsFile: sb.outputsFile,
         backendDir,
         api: sb.api,
@@ -239,16 +240,16 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
 
     // 9. report
     stepNo++;
-    const reportText = parts.renderReport(result, opts.format, opts.lang);
+    const color = opts.format === "text" && !opts.out && parts.useColor(process.stdout);
+    const reportText = parts.renderReport(result, opts.format, opts.lang, color);
     const exitCode = parts.exitCodeOf(result);
-    const verdict = parts.verdictLine(result, scenario, opts.lang, Date.now() - started);
     const write = opts.out ?? ((t: string) => guard!.writeStdout(t));
-    const withNl = (t: string) => (t.endsWith("\n") ? t : `${t}\n`);
+    // The text checklist ends with validate's verdict line; other formats get it on stderr.
+    await write(reportText.endsWith("\n") ? reportText : `${reportText}\n`);
     if (opts.format === "text") {
-      await write(withNl(reportText) + withNl(verdict));
+      safeLog(`live-infra demo: scenario "${scenario.name}" — exit ${exitCode}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } else {
-      await write(withNl(reportText));
-      safeLog(verdict);
+      safeLog(parts.verdictLine(result, scenario, opts.lang, Date.now() - started));
     }
     return { exitCode, reportText, result, durationMs: Date.now() - started };
   } finally {

@@ -1,0 +1,294 @@
+/**
+ * The demo under faults and bad input:
+ *  - throttling on 30 % and 5xx on 10 % of all API/COS calls give the same verdicts as healthy (the runner retries);
+ *  - a hung endpoint ends in bounded time with `error` for its check, never `pass`;
+ *  - malformed OutDefine.php / cdn.route.ini / outputs files make the REAL `live-infra validate` exit 2 naming file
+ *    and line;
+ *  - with --format json|junit|markdown stdout of the REAL `live-infra demo` holds exactly the report;
+ *  - secret canaries (and the run's real secrets) appear in no report format, language, or log line.
+ * Fault runs use runDemo in-process with its internal `faults` hook (set through the sandbox control API).
+ */
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { backendConfigFromOutputs, writeBackendDir } from "../common/backend-config";
+import { writeStackOutputs, StackOutputs } from "../common/outputs";
+import { runDemo, DemoOptions, DemoResult } from "../demo/run";
+import { renderReport } from "../demo/parts";
+import { SCENARIOS } from "../demo/scenarios";
+
+const ROOT = path.resolve(__dirname, "..");
+const CLI = path.join(ROOT, "dist", "cli", "index.js");
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (/\.(ts|json)$/.test(e.name)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuilt(): void {
+  const rooms = ["stacks", "validators", "sandbox", "common", "cli", "demo"].map((d) => path.join(ROOT, d));
+  const src = Math.max(...rooms.filter((d) => fs.existsSync(d)).map(newestSource));
+  if (fs.existsSync(CLI) && fs.statSync(CLI).mtimeMs > src) return;
+  const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
+  const now = new Date();
+  fs.utimesSync(CLI, now, now);
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (c: Buffer) => out.push(c));
+    child.stderr.on("data", (c: Buffer) => err.push(c));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+  });
+}
+
+/** runDemo in-process with output captured. */
+async function demo(opts: Partial<DemoOptions> & { scenario: string }): Promise<DemoResult & { out: string; log: string[] }> {
+  let out = "";
+  const log: string[] = [];
+  const r = await runDemo({
+    format: "json",
+    lang: "en",
+    ...opts,
+    out: (t) => {
+      out += t;
+    },
+    log: (l) => log.push(l),
+  });
+  return { ...r, out, log };
+}
+
+const statuses = (r: DemoResult) => Object.fromEntries(r.result.checks.map((c) => [c.id, c.status]));
+
+let healthy: Record<string, string>;
+
+beforeAll(async () => {
+  ensureBuilt();
+  const r = await demo({ scenario: "healthy" });
+  healthy = statuses(r);
+  expect(Object.values(healthy).every((s) => s === "pass")).toBe(true);
+}, 600_000);
+
+describe("transient faults are retried", () => {
+  test("throttling on 30 % of calls: same verdicts as healthy", async () => {
+    const r = await demo({ scenario: "healthy", faults: { rules: { "*": { throttleRate: 0.3 } } } });
+    expect(statuses(r)).toEqual(healthy);
+    expect(r.exitCode).toBe(0);
+  }, 180_000);
+
+  test("5xx on 10 % of calls: same verdicts as healthy", async () => {
+    const r = await demo({ scenario: "healthy", faults: { rules: { "*": { errorRate: 0.1 } } } });
+    expect(statuses(r)).toEqual(healthy);
+    expect(r.exitCode).toBe(0);
+  }, 180_000);
+
+  test("both at once, on a broken scenario: the scenario's verdicts stand", async () => {
+    const s = SCENARIOS.find((x) => x.name === "wrong-secret-key")!;
+    const r = await demo({ scenario: s.name, faults: { rules: { "*": { throttleRate: 0.3, errorRate: 0.1 } } } });
+    const got = statuses(r);
+    for (const id of s.expect.fail) expect(got[id]).toBe("fail");
+    for (const id of s.expect.skip) expect(got[id]).toBe("skip");
+    expect(r.exitCode).toBe(1);
+  }, 180_000);
+});
+
+test("a hung endpoint: the check ends as error (never pass) within its timeout, dependants skip", async () => {
+  // DescribeLiveCallbackRules answers only after 20 s; the per-check timeout is 2 s.
+  const r = await demo({
+    scenario: "healthy",
+    timeoutMs: 2000,
+    faults: { rules: { "live:DescribeLiveCallbackRules": { latencyMs: 20_000 } } },
+  });
+  const got = statuses(r);
+  expect(got["live.callback-rule"]).toBe("error");
+  expect(got["live.callback-url"]).toBe("skip");
+  expect(got["live.callback-key"]).toBe("skip");
+  expect(Object.values(got)).not.toContain("fail");
+  expect(r.exitCode).toBe(1);
+  const check = r.result.checks.find((c) => c.id === "live.callback-rule")!;
+  expect(check.message).toMatch(/time|timed out/i);
+}, 180_000);
+
+describe("malformed input files: live-infra validate exits 2 naming file and line", () => {
+  let dir: string;
+  let outputsFile: string;
+  let backendDir: string;
+  const stack = "live-demo-dev";
+  const outputs: StackOutputs = {
+    appid: "1250000000",
+    region: "ap-guangzhou",
+    bucket: "live-demo-dev-upload-1250000000",
+    bucket_region: "ap-guangzhou",
+    push_domain: "push.example.com",
+    play_domain: "play.example.com",
+    app_name: "live",
+    callback_url: "http://203.0.113.10/callback/tape_callback.php",
+    callback_template_id: "1000",
+    record_template_id: "2000",
+    db_instance_id: "cdb-abcd1234",
+    db_host: "127.0.0.1",
+    db_port: 1,
+    db_name: "live_demo",
+    db_user: "live_user",
+    db_password: "pw-CANARY-db",
+    callback_key: "CANARYcallbackKey0000000000000000",
+    signer_secret_id: "AKIDCANARYsignerId000000000000000000",
+    signer_secret_key: "CANARYsignerKey00000000000000000",
+  };
+  // Closed endpoints: nothing may be contacted before the files are parsed.
+  const env = {
+    ...process.env,
+    TENCENTCLOUD_SECRET_ID: "AKIDownerCANARY0000000000000000000000",
+    TENCENTCLOUD_SECRET_KEY: "ownerCANARYkey000000000000000000",
+    LIVE_INFRA_API_ENDPOINT: "http://127.0.0.1:1",
+    LIVE_INFRA_COS_ENDPOINT: "http://127.0.0.1:1",
+  };
+  const validate = () =>
+    runCli(["validate", "--stack", stack, "--outputs", outputsFile, "--backend-dir", backendDir, "--format", "json"], env);
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "demo-faults-"));
+    outputsFile = path.join(dir, "outputs.json");
+    backendDir = path.join(dir, "backend");
+    writeStackOutputs(outputsFile, stack, outputs);
+    writeBackendDir(backendDir, backendConfigFromOutputs(outputs));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Replaces line `n` (1-based) of a file. */
+  function breakLine(file: string, n: number, text: string): void {
+    const lines = fs.readFileSync(file, "utf8").split("\n");
+    lines[n - 1] = text;
+    fs.writeFileSync(file, lines.join("\n"));
+  }
+  function lineOf(file: string, needle: string): number {
+    return fs.readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(needle)) + 1;
+  }
+
+  test("OutDefine.php with an unterminated string", async () => {
+    const file = path.join(backendDir, "conf", "OutDefine.php");
+    const n = lineOf(file, "COSKEY_BUCKET_REGION");
+    breakLine(file, n, "define('COSKEY_BUCKET_REGION', 'ap-guangzhou);");
+    const r = await validate();
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(new RegExp(`OutDefine\\.php:${n}\\b`));
+  }, 60_000);
+
+  test("OutDefine.php missing a ';' between two defines", async () => {
+    const file = path.join(backendDir, "conf", "OutDefine.php");
+    const n = lineOf(file, "COSKEY_APPID");
+    breakLine(file, n, "define('COSKEY_APPID', 1250000000) define('X', 1);");
+    const r = await validate();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`OutDefine\\.php:${n}\\b`));
+  }, 60_000);
+
+  test("cdn.route.ini with a line that is not INI", async () => {
+    const file = path.join(backendDir, "conf", "cdn.route.ini");
+    const n = lineOf(file, "PORT");
+    breakLine(file, n, "PORT 3306 this is not ini");
+    const r = await validate();
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(new RegExp(`cdn\\.route\\.ini:${n}\\b`));
+  }, 60_000);
+
+  test("outputs file that is not valid JSON", async () => {
+    const n = lineOf(outputsFile, '"bucket"');
+    breakLine(outputsFile, n, '    "bucket": "live-demo-dev-upload-1250000000"');
+    const r = await validate();
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(new RegExp(`outputs\\.json:(${n}|${n + 1})\\b`));
+  }, 60_000);
+
+  test("no message quotes a secret", async () => {
+    const file = path.join(backendDir, "conf", "OutDefine.php");
+    breakLine(file, lineOf(file, "COSKEY_SECRECTKEY"), "define('COSKEY_SECRECTKEY', 'CANARYsignerKey00000000000000000'");
+    const r = await validate();
+    expect(r.code).toBe(2);
+    expect(r.stderr + r.stdout).not.toContain("CANARYsignerKey");
+  }, 60_000);
+});
+
+describe("stdout holds exactly the report (real CLI)", () => {
+  test("--format json: all of stdout parses as one JSON document", async () => {
+    const r = await runCli(["demo", "--scenario", "db-unreachable", "--format", "json"]);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.version).toBe(1);
+    expect(r.stderr).toMatch(/\[1\/9\]/);
+    expect(r.stderr).toMatch(/结论|Verdict/);
+  }, 180_000);
+
+  test("--format junit: stdout is one XML document", async () => {
+    const r = await runCli(["demo", "--scenario", "healthy", "--format", "junit", "--lang", "en"]);
+    expect(r.code).toBe(0);
+    const xml = r.stdout.trim();
+    expect(xml.startsWith("<?xml")).toBe(true);
+    expect(xml.endsWith("</testsuites>") || xml.endsWith("</testsuite>")).toBe(true);
+    expect(r.stdout).not.toMatch(/\[\d\/9\]|Verdict/);
+  }, 180_000);
+
+  test("--format markdown: no progress or verdict on stdout", async () => {
+    const r = await runCli(["demo", "--scenario", "healthy", "--format", "markdown", "--lang", "en"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/cos\.bucket/);
+    expect(r.stdout).not.toMatch(/\[\d\/9\]|Verdict|cleaned up/);
+    expect(r.stderr).toMatch(/Verdict/);
+  }, 180_000);
+});
+
+test("secret canaries appear in no report format or language, nor in the log", async () => {
+  const canaries = {
+    apiKey: "CANARYapiKeyXq7Z000000000000000",
+    secretKey: "CANARYcosSecretKeyXq7Z000000000",
+    dbPassword: "CANARY-db-passwd-Xq7Z",
+  };
+  const real: string[] = [];
+  let secretId = "";
+  const r = await demo({
+    scenario: "healthy",
+    beforeValidate: (ctx) => {
+      real.push(
+        ctx.ownerKeys.secretKey,
+        ctx.backend.apiKey,
+        ctx.backend.cos.secretKey,
+        ctx.backend.db.password,
+        ...[ctx.outputs.db_root_password ?? "", ctx.outputs.signer_secret_key ?? ""].filter(Boolean),
+      );
+      secretId = ctx.backend.cos.secretId;
+      ctx.backend.apiKey = canaries.apiKey;
+      ctx.backend.cos.secretKey = canaries.secretKey;
+      ctx.backend.db.password = canaries.dbPassword;
+      ctx.writeBackend();
+    },
+  });
+  // The canaries broke what they replaced…
+  const got = statuses(r);
+  expect(got["live.callback-key"]).toBe("fail");
+  expect(got["cos.secret-key"]).toBe("fail");
+  expect(got["db.connect"]).toBe("fail");
+  // …and no rendering of the result quotes any secret.
+  const secrets = [...Object.values(canaries), ...real];
+  for (const format of ["text", "json", "junit", "markdown"]) {
+    for (const lang of ["zh", "en"]) {
+      const text = renderReport(r.result, format, lang);
+      for (const s of secrets) expect(text).not.toContain(s);
+      expect(text).not.toContain(secretId);
+    }
+  }
+  for (const s of secrets) expect(r.out + r.log.join("\n")).not.toContain(s);
+}, 180_000);
