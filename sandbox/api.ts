@@ -19,52 +19,15 @@ import type { IncomingMessage, ServerResponse } from "http";
 import { randomUUID, timingSafeEqual } from "crypto";
 import { maskSecretId } from "../common/mask";
 import { SandboxContext } from "./context";
-import { Credential, State, StateStore, findCredential, isAllowed } from "./state";
+import { Credential, State, findCredential, isAllowed } from "./state";
+import { ApiError, ServiceDef, Spec } from "./api-types";
 import { canonicalRequest, parseAuthorization, stringToSign, tc3Date, tc3Signature } from "./tc3";
 import { sleep } from "./faults";
 import { LIVE } from "./live";
 import { CDB } from "./cdb";
 import { CAM, STS } from "./cam";
 
-/** An error returned in the envelope: `{"Response":{"Error":{"Code","Message"},"RequestId"}}`. */
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * Parameter spec: "string" | "int" | "bool" | "any", an array `[spec]`, or an object of field → spec.
- * A trailing "!" on a field name marks it required.
- */
-export type Spec = "string" | "int" | "bool" | "any" | Spec[] | { [field: string]: Spec };
-
-export interface ActionContext {
-  state: State;
-  store: StateStore;
-  cred: Credential;
-  region: string;
-  log(line: string): void;
-}
-
-export interface ActionDef {
-  params?: { [field: string]: Spec };
-  /** Product needs X-TC-Region. */
-  needsRegion?: boolean;
-  /** Skip the CAM check (e.g. sts:GetCallerIdentity needs no permission). */
-  noAuthz?: boolean;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  run(params: any, c: ActionContext): Record<string, unknown>;
-}
-
-export interface ServiceDef {
-  version: string;
-  needsRegion?: boolean;
-  actions: Record<string, ActionDef>;
-}
+export { ApiError } from "./api-types";
 
 export const SERVICES: Record<string, ServiceDef> = { live: LIVE, cdb: CDB, cam: CAM, sts: STS };
 
@@ -292,25 +255,4 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, ctx: 
     ctx.log(`api ${service}:${action || "-"} ${who} → ${err.code}`);
     send(res, { Error: { Code: err.code, Message: err.message }, RequestId: requestId }, traceId);
   }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Field-name mapping between the state (camelCase) and the API (PascalCase)
-
-const KEEP_CASE = new Set(["meta", "params", "tags"]);
-
-export function toApi<T>(value: T): unknown {
-  if (Array.isArray(value)) return value.map(toApi);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k[0].toUpperCase() + k.slice(1), KEEP_CASE.has(k) ? v : toApi(v)]));
-  }
-  return value;
-}
-
-export function fromApi(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(fromApi);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k[0].toLowerCase() + k.slice(1), fromApi(v)]));
-  }
-  return value;
 }

@@ -3,7 +3,7 @@
  * validator needs to check the upload signer. UIN JSON types follow each action's typing (number in GetUser and
  * ListAttachedUserPolicies, string in GetUserAppId and GetCallerIdentity). Secrets are never returned.
  */
-import { ActionContext, ApiError, ServiceDef } from "./api";
+import { ActionContext, ApiError, ServiceDef } from "./api-types";
 import { CamUser, State } from "./state";
 
 type P = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

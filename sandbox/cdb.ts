@@ -3,7 +3,7 @@
  * DescribeInstanceParams. Instances are regional: only those in X-TC-Region are visible (the region is required).
  * The instance's vip/vport (and wan host/port) point at a real MySQL that the caller runs.
  */
-import { ApiError, ServiceDef } from "./api";
+import { ApiError, ServiceDef } from "./api-types";
 import { DbInstance, State } from "./state";
 
 type P = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -4,7 +4,7 @@
  * Where several codes are documented for one case the first listed is used; choices the docs leave open are
  * marked "unconfirmed".
  */
-import { ActionContext, ApiError, ServiceDef, Spec, fromApi, toApi } from "./api";
+import { ActionContext, ApiError, ServiceDef, Spec, fromApi, toApi } from "./api-types";
 import { CallbackTemplate, LiveDomain, RecordTemplate, State, beijingTime } from "./state";
 
 const TEMPLATE_LIMIT = 50;
