@@ -19,8 +19,12 @@ export interface BreakContext {
   plantCallbackRule(rule: { domainName: string; appName: string; templateId: number }): Promise<void>;
   /** Runs SQL as the server admin, in the demo database. */
   adminSql(sql: string): Promise<unknown>;
-  /** Sets a global server variable and registers restoring its current value. */
-  setGlobal(name: string, value: string): Promise<void>;
+  /**
+   * Makes the backend's MySQL sessions run at `tz`, as a server whose time zone is not +08:00 does: SET GLOBAL
+   * time_zone on the demo's own server; on a shared server, an init_connect that applies only to the demo's backend
+   * user (so parallel users of that server are untouched). The previous value is restored at cleanup.
+   */
+  setBackendTimeZone(tz: string): Promise<void>;
   /** A loopback port where nothing listens. */
   closedPort(): Promise<number>;
 }
@@ -107,8 +111,8 @@ const BREAKERS: Record<string, (ctx: BreakContext) => Promise<void>> = {
   "db-unreachable": async ({ backend, closedPort }) => {
     backend.db.port = await closedPort();
   },
-  "db-timezone": async ({ setGlobal }) => {
-    await setGlobal("time_zone", "+00:00");
+  "db-timezone": async ({ setBackendTimeZone }) => {
+    await setBackendTimeZone("+00:00");
   },
   "tb-vod-missing": async ({ adminSql }) => {
     // What createDB.sh leaves behind under strict sql_mode: tb_account and tb_room, no tb_vod.

@@ -192,13 +192,22 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         mutateSandbox: (change) => parts.mutateSandboxState(sb.control, change),
         plantCallbackRule: (rule) => parts.plantCallbackRule(sb.control, rule),
         adminSql: (sql) => admin.query(sql),
-        setGlobal: async (name, value) => {
-          const [rows] = await admin.query(`SELECT @@GLOBAL.${name} AS v`);
-          const before = String((rows as Array<{ v: unknown }>)[0].v);
-          await admin.query(`SET GLOBAL ${name} = ?`, [value]);
-          cleanup.add(`restore @@GLOBAL.${name}`, async () => {
-            await admin.query(`SET GLOBAL ${name} = ?`, [before]);
-          });
+        setBackendTimeZone: async (tz) => {
+          const setGlobal = async (name: string, value: string) => {
+            const [rows] = await admin.query(`SELECT @@GLOBAL.${name} AS v`);
+            const before = String((rows as Array<{ v: unknown }>)[0].v ?? "");
+            await admin.query(`SET GLOBAL ${name} = ?`, [value]);
+            cleanup.add(`restore @@GLOBAL.${name}`, async () => {
+              await admin.query(`SET GLOBAL ${name} = ?`, [before]);
+            });
+          };
+          if (!server.external) return setGlobal("time_zone", tz);
+          // init_connect runs for accounts without SUPER / CONNECTION ADMIN, i.e. the backend user.
+          const user = outputs.db_user.replace(/'/g, "''");
+          await setGlobal(
+            "init_connect",
+            `SET time_zone = IF(SUBSTRING_INDEX(USER(), '@', 1) = '${user}', '${tz}', @@global.time_zone)`,
+          );
         },
         closedPort: () => freePort(),
       };

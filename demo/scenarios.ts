@@ -170,7 +170,7 @@ export const SCENARIOS: readonly Scenario[] = [
     "tb_vod 表不存在（严格 sql_mode 下 createDB.sh 的结果）",
     ["db.schema"],
     ["db.replay-window"],
-    { keywords: { "db.schema": ["tb_vod", "migrate"] } },
+    { keywords: { "db.schema": ["tb_vod 未创建", "sql_mode", "migrate"] } },
   ),
   scenario(
     "tb-vod-zero-date",
@@ -179,7 +179,7 @@ export const SCENARIOS: readonly Scenario[] = [
     "tb_vod.start_time 的默认值为零日期 '0000-00-00 00:00:00'",
     ["db.schema"],
     ["db.replay-window"],
-    { keywords: { "db.schema": ["0000-00-00", "migrate"] } },
+    { keywords: { "db.schema": ["tb_vod 未创建", "0000-00-00", "migrate"] } },
   ),
   scenario(
     "no-room-row",
