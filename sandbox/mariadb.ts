@@ -140,10 +140,11 @@ function tail(file: string | null, lines = 15): string {
   }
 }
 
-/** Short socket path (unix sockets are limited to ~107 bytes). */
+/** Short socket path in the temp folder (unix socket paths are limited to ~107 bytes). */
 function socketPath(tag: string): string {
   const p = path.join(os.tmpdir(), `lim-${tag}.sock`);
-  return p.length < 100 ? p : path.join("/tmp", `lim-${tag}.sock`);
+  if (p.length >= 100) throw new Error(`temp folder path too long for a unix socket (${p.length} bytes); set TMPDIR to a shorter folder`);
+  return p;
 }
 
 /** Runs a command without blocking the event loop (parallel launches stay parallel); collects its output. */
@@ -215,7 +216,7 @@ async function startIn(datadir: string, bins: { mariadbd: string; installDb: str
   const logFile = options.log === "stderr" ? null : path.join(datadir, "mariadbd.log");
   const dataPath = path.join(datadir, "data");
   const rootArgs = isRoot() ? ["--user=root"] : [];
-  // A private tmpdir: parallel servers (and bootstraps) otherwise collide on temporary table names in /tmp.
+  // A private tmpdir: parallel servers (and bootstraps) otherwise collide on temporary table names in the shared temp folder.
   const tmpdir = path.join(datadir, "tmp");
   fs.mkdirSync(tmpdir);
 

@@ -313,6 +313,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     }
 
     if (options.createUser) result.user = await ensureUser(conn, db, options.createUser, exec, dry, log);
+    // Make the statement list a runnable script: the table statements are unqualified.
+    const firstInDb = result.statements.findIndex((s) => !/^CREATE DATABASE /.test(s));
+    if (firstInDb >= 0) result.statements.splice(firstInDb, 0, `USE ${ident(db)}`);
     return result;
   } catch (err) {
     if (err instanceof MigrationError) throw err;
