@@ -96,12 +96,12 @@ const httpUrl = (what: string) =>
     (v) => {
       try {
         const u = new URL(v);
-        return (u.protocol === "http:" || u.protocol === "https:") && !u.username && !u.password && !u.hash;
+        return (u.protocol === "http:" || u.protocol === "https:") && !u.username && !u.password && !u.hash && !u.search;
       } catch {
         return false;
       }
     },
-    { error: `must be an http:// or https:// URL without credentials or #fragment (${what})` },
+    { error: `must be an http:// or https:// URL without credentials, ?query or #fragment (${what})` },
   );
 
 const fqdn = (what: string) => {
