@@ -1,0 +1,130 @@
+// `live-infra sandbox` as a process: --help documents every flag, exactly one JSON line on stdout, logs on stderr,
+// the official SDK reaches the URLs it prints, SIGTERM stops it with 0; bad input exits 2.
+// The command runs from the TypeScript sources through a transpile-only require hook (no build needed).
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { CommonClient } from "tencentcloud-sdk-nodejs-common";
+import { loopbackAgent } from "./helpers/sandbox";
+
+const ROOT = path.resolve(__dirname, "..");
+let tmp: string;
+let hook: string;
+
+const ENTRY = `
+const { Command, CommanderError } = require("commander");
+const { reportError } = require("./cli/run.ts");
+const p = new Command().name("live-infra").exitOverride();
+require("./cli/sandbox.ts").register(p);
+p.commands.forEach((c) => c.exitOverride());
+p.parseAsync(process.argv.slice(1), { from: "user" }).catch((e) => {
+  process.exitCode = e instanceof CommanderError ? (e.exitCode === 0 ? 0 : 2) : reportError(e);
+});`;
+
+interface Run {
+  child: ReturnType<typeof spawn>;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const child = spawn(process.execPath, ["-r", hook, "-e", ENTRY, "sandbox", ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (c) => (out += c));
+  child.stderr!.on("data", (c) => (err += c));
+  const exit = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sbx-cli-"));
+  hook = path.join(tmp, "ts-hook.js");
+  fs.writeFileSync(
+    hook,
+    `const ts = require(${JSON.stringify(require.resolve("typescript"))}), fs = require("fs");
+require.extensions[".ts"] = (m, f) => m._compile(ts.transpileModule(fs.readFileSync(f, "utf8"), { fileName: f, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, resolveJsonModule: true } }).outputText, f);
+`,
+  );
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// Start every process at once: startup (transpiling the sources) dominates, so they overlap.
+let help: Run, badRate: Run, badState: Run, server: Run;
+const STATE_FILE = () => path.join(tmp, "written-state.json");
+beforeAll(() => {
+  const bad = path.join(tmp, "bad-state.json");
+  fs.writeFileSync(bad, JSON.stringify({ version: 1, appId: "x" }));
+  help = run(["--help"]);
+  badRate = run(["--throttle-rate", "2"]);
+  badState = run(["--state", bad]);
+  server = run(["--port", "0", "--write-state", STATE_FILE(), "--fault", "live:DescribeLiveCallbackRules=throttle=1"], {
+    TENCENTCLOUD_SECRET_ID: "AKIDcliOwner000000000000000000000000",
+    TENCENTCLOUD_SECRET_KEY: "cliOwnerKey00000000000000000000",
+  });
+});
+afterAll(() => server.child.kill("SIGTERM"));
+
+test("--help documents every flag", async () => {
+  const r = help;
+  expect(await r.exit).toBe(0);
+  for (const flag of ["--port", "--state", "--seed-from-stack", "--mysql-url", "--write-state", "--seed", "--latency", "--throttle-rate", "--error-rate", "--drop-rate", "--fault"]) {
+    expect(r.stdout()).toContain(flag);
+  }
+});
+
+test("bad input exits 2 with a message naming the flag or field", async () => {
+  const [rate, state] = [badRate, badState];
+  expect(await rate.exit).toBe(2);
+  expect(rate.stderr()).toContain("--throttle-rate must be a number from 0 to 1");
+  expect(await state.exit).toBe(2);
+  expect(state.stderr()).toMatch(/bad-state\.json: not a valid sandbox state .*appId/);
+  expect(rate.stdout() + state.stdout()).toBe("");
+});
+
+test("prints one JSON line, serves the SDK, writes the state, stops on SIGTERM", async () => {
+  const stateFile = STATE_FILE();
+  const r = server;
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (r.stdout().includes("\n")) {
+          clearInterval(timer);
+          resolve(r.stdout());
+        }
+      }, 50);
+      r.exit.then((code) => {
+        clearInterval(timer);
+        reject(new Error(`exited ${code}: ${r.stderr()}`));
+      });
+    });
+    const urls = JSON.parse(line);
+    expect(Object.keys(urls)).toEqual(["api", "cos", "control"]);
+    expect(urls.api).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(urls.cos).toBe(urls.api);
+    expect(urls.control).toBe(`${urls.api}/_sandbox`);
+    const port = new URL(urls.api).port;
+    const agent = loopbackAgent();
+    const client = new CommonClient("live.tencentcloudapi.com", "2018-08-01", {
+      credential: { secretId: "AKIDcliOwner000000000000000000000000", secretKey: "cliOwnerKey00000000000000000000" },
+      region: "",
+      profile: { httpProfile: { endpoint: `live.tencentcloudapi.com:${port}`, protocol: "http://", agent, reqTimeout: 10 } },
+    });
+    expect((await client.request("DescribeLiveDomains", {})).AllCount).toBe(0);
+    await expect(client.request("DescribeLiveCallbackRules", {})).rejects.toMatchObject({ code: "RequestLimitExceeded" });
+    agent.destroy();
+    expect(JSON.parse(fs.readFileSync(stateFile, "utf8")).credentials[0].secretId).toBe("AKIDcliOwner000000000000000000000000");
+  } finally {
+    r.child.kill("SIGTERM");
+  }
+  expect(await r.exit).toBe(0);
+  expect(r.stdout().trim().split("\n")).toHaveLength(1);
+  expect(r.stderr()).toContain("SIGTERM");
+  expect(r.stderr()).not.toContain("cliOwnerKey");
+});
