@@ -85,7 +85,7 @@ export interface ValidationOptions {
   lang: Lang;
   /** Progress events (plan, start, retry, done) for a live checklist; see `createProgressPrinter`. */
   onProgress?(ev: ProgressEvent): void;
-  /** Retry policy for throttling / 5xx / resets (default: 8 attempts, 100 ms doubling to 2 s, full jitter). */
+  /** Retry policy for throttling / 5xx / resets (default: 10 attempts, 100 ms doubling to 2 s, full jitter). */
   retry?: RetryPolicy;
   /** Environment for endpoint variables (default process.env). */
   env?: NodeJS.ProcessEnv;

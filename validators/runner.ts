@@ -207,14 +207,14 @@ async function runOne(c: RunnerCheck, ac: AbortController, timeoutMs: number): P
 // ---------------------------------------------------------------------------------------------------------------
 // Retries
 
-/** Retry policy. Defaults: 8 attempts, 100 ms doubling up to 2 s, full jitter. */
+/** Retry policy. Defaults: 10 attempts, 100 ms doubling up to 2 s, full jitter. */
 export interface RetryPolicy {
   numOfAttempts?: number;
   startingDelay?: number;
   maxDelay?: number;
 }
 
-export const DEFAULT_RETRY: Required<RetryPolicy> = { numOfAttempts: 8, startingDelay: 100, maxDelay: 2000 };
+export const DEFAULT_RETRY: Required<RetryPolicy> = { numOfAttempts: 10, startingDelay: 100, maxDelay: 2000 };
 
 /** Where retry notifications of a check go (keyed by the check's signal). */
 const retryCounters = new WeakMap<AbortSignal, (attempt: number, reason: string) => void>();
