@@ -1,0 +1,489 @@
+/**
+ * COS XML endpoint of the sandbox: virtual-host routing, q-sign verification, CAM authorisation of sub-users, the
+ * bucket and object operations the validators use, Tencent's error XML, and injected faults.
+ *
+ * ORDER IN WHICH A REQUEST IS DECIDED (the one place this is written down; docs/cos-and-clients.md repeats it).
+ * Sources: [7730] = COS error codes (cloud.tencent.com/document/api/436/7730); [7778] = COS request signature
+ * (436/7778); [40105] = COS 403 troubleshooting (436/40105); [HEAD] = HEAD Bucket / HEAD Object API pages;
+ * [3p] = third-party reports quoted in the project's API reference (§4.4, §9.7); "silent" = no documentation found,
+ * the order is the sandbox's choice.
+ *
+ * | # | step                                   | outcome when it fails                                     | source             |
+ * |---|----------------------------------------|-----------------------------------------------------------|--------------------|
+ * | 0 | every answer                           | carries x-cos-request-id, x-cos-trace-id, Server: tencent-cos | [7730], SDK retry logic (§4.5) |
+ * | 1 | Host → bucket + region, or service host; method/sub-resource → operation | 400 InvalidURI / 405 MethodNotAllowed / 501 NotImplemented | silent |
+ * | 2 | injected faults (ctx.faults.decide("cos", Operation)): delay, then drop, throttle, 5xx | socket destroyed / 503 SlowDown / 500 InternalError | sandbox feature; codes [7730] |
+ * | 3 | bucket lookup (bucket host only)       | 404 NoSuchBucket "The specified bucket does not exist."   | [7730]; before auth: silent (S3 does the same) |
+ * | 4 | region: the bucket exists but in another region than the Host names | 404 NoSuchBucket (no redirect, no x-cos-bucket-region) | [3p] AceDataCloud/Nexior#804, zfile-dev/zfile#200; official docs silent |
+ * | 5 | authentication present and well-formed (header, or q-* query of a presigned URL), q-sign-algorithm=sha1 | anonymous: goes on to 9 (only public buckets admit it); malformed: 403 AccessDenied | [7778]; the code for a malformed header is silent |
+ * | 6 | q-sign-time / q-key-time window        | end < now: 403 AccessDenied "Request has expired"; start > now + 60 s: 403 RequestTimeTooSkewed | [7730], SDK clock-skew logic (§4.5); the 60 s tolerance and the order of 6 before 7 are silent |
+ * | 7 | q-ak (SecretId) known and active       | 403 InvalidAccessKeyId "The Access Key Id you provided does not exist in our records." | [40105], [3p] cos-php-sdk-v5#57 |
+ * | 8 | signature over the declared q-header-list / q-url-param-list, the decoded path | 403 SignatureDoesNotMatch "The Signature you specified is invalid." | [7778], [3p] developer/ask/25123 |
+ * | 9 | authorisation: owner keys always; sub-user keys by CAM policy, action `cos:<Operation>`, resource `qcs::cos:<region>:uid/<appid>:<bucket>/<key>` (bucket operations: `.../<bucket>/`); anonymous only on public-read(-write) buckets | 403 AccessDenied "Access Denied." | [7730]; resource format: COS CAM docs (§6.1); evaluation details silent |
+ * | 10| the operation itself                   | 404 NoSuchKey / NoSuchCORSConfiguration, 400 BadDigest / EntityTooLarge | [7730], §4.3 |
+ *
+ * HEAD answers never carry a body: a HEAD error is the status code alone (404 for NoSuchBucket/NoSuchKey) [HEAD].
+ * DELETE of a missing key answers 204 (S3-like; unconfirmed for COS).
+ */
+import type { IncomingMessage, ServerResponse } from "http";
+import { createHash, randomBytes } from "crypto";
+import { XMLBuilder } from "fast-xml-parser";
+import { maskSecretId } from "../../common/mask";
+import type { SandboxContext } from "../context";
+import { sleep } from "../faults";
+import { Bucket, Credential, State, findCredential, isAllowed } from "../state";
+import { QAuth, computeSignature, cosEncode, parseAuthorizationHeader, parseAuthorizationQuery, parseTimeWindow, signaturesEqual } from "./qsign";
+
+/** Largest object body the sandbox keeps (it holds objects in memory, base64 in the state). */
+export const MAX_OBJECT_BYTES = 10 * 1024 * 1024;
+/** How far a signature's start may lie in the future (client clock ahead), seconds. */
+export const START_TOLERANCE_S = 60;
+
+export type CosOperation =
+  | "GetService"
+  | "HeadBucket"
+  | "GetBucket"
+  | "GetBucketCORS"
+  | "GetBucketACL"
+  | "PutObject"
+  | "GetObject"
+  | "HeadObject"
+  | "DeleteObject";
+
+/** A COS error answer. */
+export class CosError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const E = {
+  noSuchBucket: () => new CosError(404, "NoSuchBucket", "The specified bucket does not exist."),
+  noSuchKey: () => new CosError(404, "NoSuchKey", "The specified key does not exist."),
+  noCors: () => new CosError(404, "NoSuchCORSConfiguration", "The CORS configuration does not exist."),
+  accessDenied: () => new CosError(403, "AccessDenied", "Access Denied."),
+  expired: () => new CosError(403, "AccessDenied", "Request has expired"),
+  skewed: () => new CosError(403, "RequestTimeTooSkewed", "The difference between the request time and the server's time is too large."),
+  malformedAuth: (why: string) => new CosError(403, "AccessDenied", `Access Denied. The Authorization is malformed: ${why}.`),
+  unknownKey: () => new CosError(403, "InvalidAccessKeyId", "The Access Key Id you provided does not exist in our records."),
+  badSignature: () => new CosError(403, "SignatureDoesNotMatch", "The Signature you specified is invalid."),
+  slowDown: () => new CosError(503, "SlowDown", "Please reduce your request rate."),
+  internal: () => new CosError(500, "InternalError", "We encountered an internal error. Please try again."),
+};
+
+const xml = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@_", suppressEmptyNode: false });
+
+function toXml(doc: Record<string, unknown>): string {
+  return `<?xml version='1.0' encoding='utf-8' ?>\n${xml.build(doc)}`;
+}
+
+/** A request id shaped like COS's (base64 of `<hex>_<hex>_<n>_<n>`). */
+function newRequestId(): string {
+  return Buffer.from(`${randomBytes(4).toString("hex")}_${randomBytes(4).toString("hex")}_${randomBytes(2).readUInt16BE()}_${Date.now() % 10_000_000}`).toString("base64");
+}
+
+interface Target {
+  host: string;
+  /** Bucket host: full bucket name and region; service host: region filter (may be empty). */
+  bucket?: string;
+  region?: string;
+  serviceHost: boolean;
+}
+
+/** Classifies the Host header (port ignored). */
+export function parseCosHost(hostHeader: string | undefined): Target | undefined {
+  const host = (hostHeader ?? "").replace(/:\d+$/, "").toLowerCase().replace(/\.$/, "");
+  if (/^service\.cos\.(myqcloud\.com|tencentcos\.cn)$/.test(host)) return { host, serviceHost: true };
+  let m = /^cos\.([a-z0-9-]+)\.(myqcloud\.com|tencentcos\.cn)$/.exec(host);
+  if (m) return { host, serviceHost: true, region: m[1] };
+  m = /^([a-z0-9][a-z0-9-]*)\.cos\.([a-z0-9-]+)\.(myqcloud\.com|tencentcos\.cn)$/.exec(host);
+  if (m) return { host, serviceHost: false, bucket: m[1], region: m[2] };
+  return undefined;
+}
+
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Query parameters, decoded, keyed by their lower-cased encoded name (as q-url-param-list names them). */
+function parseQuery(raw: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  if (!raw) return out;
+  for (const part of raw.split("&")) {
+    if (!part) continue;
+    const i = part.indexOf("=");
+    const name = safeDecode(i < 0 ? part : part.slice(0, i));
+    const value = safeDecode(i < 0 ? "" : part.slice(i + 1));
+    if (name === undefined || value === undefined) return undefined;
+    out[cosEncode(name).toLowerCase()] = value;
+  }
+  return out;
+}
+
+function operationOf(method: string, target: Target, key: string, query: Record<string, string>): CosOperation | CosError {
+  if (target.serviceHost) {
+    if (method === "GET" && key === "") return "GetService";
+    return new CosError(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+  }
+  if (key === "") {
+    if ("cors" in query) return method === "GET" ? "GetBucketCORS" : new CosError(501, "NotImplemented", "The sandbox implements GET Bucket cors only.");
+    if ("acl" in query) return method === "GET" ? "GetBucketACL" : new CosError(501, "NotImplemented", "The sandbox implements GET Bucket acl only.");
+    if (method === "HEAD") return "HeadBucket";
+    if (method === "GET") return "GetBucket";
+    return new CosError(501, "NotImplemented", `The sandbox does not implement ${method} on a bucket.`);
+  }
+  switch (method) {
+    case "PUT":
+      return "PutObject";
+    case "GET":
+      return "GetObject";
+    case "HEAD":
+      return "HeadObject";
+    case "DELETE":
+      return "DeleteObject";
+    default:
+      return new CosError(501, "NotImplemented", `The sandbox does not implement ${method} on an object.`);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | CosError> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_OBJECT_BYTES) tooLarge = true;
+      else chunks.push(c);
+    });
+    req.on("end", () =>
+      resolve(tooLarge ? new CosError(400, "EntityTooLarge", `Your proposed upload exceeds the sandbox's limit of ${MAX_OBJECT_BYTES} bytes.`) : Buffer.concat(chunks)),
+    );
+    req.on("error", reject);
+  });
+}
+
+function appIdOf(bucket: string, state: State): string {
+  const m = /-(\d+)$/.exec(bucket);
+  return m ? m[1] : state.appId;
+}
+
+function ownerId(state: State): string {
+  return `qcs::cam::uin/${state.ownerUin}:uin/${state.ownerUin}`;
+}
+
+function httpDate(iso: string): string {
+  return new Date(iso).toUTCString();
+}
+
+type Caller = { kind: "anonymous" } | { kind: "key"; cred: Credential };
+
+/** Steps 5–8: who signed the request (or anonymous), or the authentication error. */
+function authenticate(
+  req: IncomingMessage,
+  state: State,
+  nowS: number,
+  decodedPath: string,
+  query: Record<string, string>,
+): Caller | CosError {
+  let auth: QAuth | undefined;
+  let params = query;
+  const header = req.headers.authorization;
+  if (typeof header === "string" && header.trim() !== "") {
+    auth = parseAuthorizationHeader(header);
+    if (!auth) return E.malformedAuth("a q-sign field is missing");
+  } else if ("q-sign-algorithm" in query || "q-ak" in query || "q-signature" in query) {
+    auth = parseAuthorizationQuery(query);
+    if (!auth) return E.malformedAuth("a q-sign query parameter is missing");
+    // The signature's own fields are not part of what it signs.
+    params = Object.fromEntries(Object.entries(query).filter(([k]) => !k.startsWith("q-")));
+  } else {
+    return { kind: "anonymous" };
+  }
+  if (auth.algorithm.toLowerCase() !== "sha1") return E.malformedAuth(`q-sign-algorithm must be sha1`);
+  const signWindow = parseTimeWindow(auth.signTime);
+  const keyWindow = parseTimeWindow(auth.keyTime);
+  if (!signWindow || !keyWindow) return E.malformedAuth("q-sign-time / q-key-time must be <start>;<end> in Unix seconds");
+  if (signWindow.end < nowS || keyWindow.end < nowS) return E.expired();
+  if (signWindow.start > nowS + START_TOLERANCE_S || keyWindow.start > nowS + START_TOLERANCE_S) return E.skewed();
+  const cred = findCredential(state, auth.ak);
+  if (!cred) return E.unknownKey();
+  const headers: Record<string, string> = {};
+  for (const name of auth.headerList) {
+    const v = req.headers[name];
+    headers[name] = Array.isArray(v) ? v.join(",") : (v ?? "");
+  }
+  const expected = computeSignature({
+    method: req.method ?? "GET",
+    decodedPath,
+    paramList: auth.paramList,
+    params,
+    headerList: auth.headerList,
+    headers,
+    keyTime: auth.keyTime,
+    signTime: auth.signTime,
+    secretKey: cred.secretKey,
+  });
+  if (!signaturesEqual(expected.signature, auth.signature)) return E.badSignature();
+  return { kind: "key", cred };
+}
+
+const PUBLIC_READ_OPS: ReadonlySet<CosOperation> = new Set(["HeadBucket", "GetBucket", "GetObject", "HeadObject"]);
+const PUBLIC_WRITE_OPS: ReadonlySet<CosOperation> = new Set(["PutObject", "DeleteObject"]);
+
+/** Step 9. */
+function authorize(state: State, caller: Caller, op: CosOperation, bucket: Bucket | undefined, key: string): CosError | undefined {
+  if (caller.kind === "anonymous") {
+    if (!bucket) return E.accessDenied();
+    if (bucket.acl !== "private" && PUBLIC_READ_OPS.has(op)) return undefined;
+    if (bucket.acl === "public-read-write" && PUBLIC_WRITE_OPS.has(op)) return undefined;
+    return E.accessDenied();
+  }
+  // GET Service has no resource of its own ("*").
+  const resource = bucket ? `qcs::cos:${bucket.region}:uid/${appIdOf(bucket.name, state)}:${bucket.name}/${key}` : "*";
+  return isAllowed(state, caller.cred, `cos:${op}`, resource) ? undefined : E.accessDenied();
+}
+
+/**
+ * Serves one COS request (the server routes `*.cos.<region>.myqcloud.com`, `cos.<region>.myqcloud.com` and
+ * `service.cos.myqcloud.com` here, port ignored).
+ */
+export async function handleCos(req: IncomingMessage, res: ServerResponse, ctx: SandboxContext): Promise<void> {
+  const requestId = newRequestId();
+  const traceId = Buffer.from(randomBytes(24)).toString("base64");
+  const method = (req.method ?? "GET").toUpperCase();
+  const rawUrl = req.url ?? "/";
+  const qi = rawUrl.indexOf("?");
+  const rawPath = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
+  const target = parseCosHost(req.headers.host);
+  let who = "-";
+  let opName = "-";
+
+  const baseHeaders = (): Record<string, string> => ({
+    "x-cos-request-id": requestId,
+    "x-cos-trace-id": traceId,
+    Server: "tencent-cos",
+    Date: new Date(ctx.now ? ctx.now() : Date.now()).toUTCString(),
+  });
+
+  const sendError = (err: CosError) => {
+    ctx.log(`cos ${opName} ${target?.host ?? req.headers.host ?? "-"}${rawPath} ${who} → ${err.status} ${err.code}`);
+    if (method === "HEAD") {
+      res.writeHead(err.status, { ...baseHeaders(), "Content-Length": "0" });
+      res.end();
+      return;
+    }
+    const resource = target ? `${target.host}${rawPath === "/" ? "" : rawPath}` : rawPath;
+    const body = toXml({ Error: { Code: err.code, Message: err.message, Resource: resource, RequestId: requestId, TraceId: traceId } });
+    res.writeHead(err.status, { ...baseHeaders(), "Content-Type": "application/xml", "Content-Length": String(Buffer.byteLength(body)) });
+    res.end(body);
+  };
+
+  const sendXml = (status: number, doc: Record<string, unknown>, extra: Record<string, string> = {}) => {
+    const body = toXml(doc);
+    res.writeHead(status, { ...baseHeaders(), "Content-Type": "application/xml", "Content-Length": String(Buffer.byteLength(body)), ...extra });
+    res.end(method === "HEAD" ? undefined : body);
+  };
+
+  try {
+    const body = await readBody(req);
+    // Step 1: what is addressed.
+    if (!target) return sendError(new CosError(400, "InvalidURI", "Could not parse the specified URI."));
+    const decodedPath = safeDecode(rawPath);
+    const query = parseQuery(qi < 0 ? "" : rawUrl.slice(qi + 1));
+    if (decodedPath === undefined || query === undefined || !decodedPath.startsWith("/")) return sendError(new CosError(400, "InvalidURI", "Could not parse the specified URI."));
+    const key = decodedPath.slice(1);
+    const op = operationOf(method, target, key, query);
+    if (op instanceof CosError) return sendError(op);
+    opName = op;
+
+    // Step 2: injected faults.
+    const d = ctx.faults.decide("cos", op);
+    if (d.delayMs > 0) await sleep(d.delayMs);
+    if (d.drop) {
+      ctx.log(`cos ${op} ${target.host}${rawPath} → dropped (fault)`);
+      req.socket.destroy();
+      return;
+    }
+    if (d.throttle) return sendError(E.slowDown());
+    if (d.serverError) return sendError(E.internal());
+    if (body instanceof CosError) return sendError(body);
+
+    const state = ctx.store.get();
+    // Steps 3–4: bucket lookup, then its region.
+    let bucket: Bucket | undefined;
+    if (!target.serviceHost) {
+      bucket = state.buckets.find((b) => b.name === target.bucket);
+      if (!bucket) return sendError(E.noSuchBucket());
+      if (bucket.region !== target.region) return sendError(E.noSuchBucket());
+    }
+    // Steps 5–8: authentication.
+    const nowS = Math.floor((ctx.now ? ctx.now() : Date.now()) / 1000);
+    const caller = authenticate(req, state, nowS, decodedPath, query);
+    if (caller instanceof CosError) return sendError(caller);
+    who = caller.kind === "anonymous" ? "anonymous" : maskSecretId(caller.cred.secretId);
+    // Step 9: authorisation.
+    const denied = authorize(state, caller, op, bucket, key);
+    if (denied) return sendError(denied);
+
+    // Step 10: the operation.
+    const done = (status: number) => ctx.log(`cos ${op} ${target.host}${rawPath} ${who} → ${status}`);
+    switch (op) {
+      case "GetService": {
+        const buckets = state.buckets.filter((b) => !target.region || b.region === target.region);
+        sendXml(200, {
+          ListAllMyBucketsResult: {
+            Owner: { ID: ownerId(state), DisplayName: state.ownerUin },
+            Buckets: { Bucket: buckets.map((b) => ({ Name: b.name, Location: b.region, CreationDate: b.createTime.replace(/\.\d+Z$/, "Z") })) },
+          },
+        });
+        return done(200);
+      }
+      case "HeadBucket": {
+        res.writeHead(200, { ...baseHeaders(), "x-cos-bucket-region": bucket!.region, "Content-Length": "0" });
+        res.end();
+        return done(200);
+      }
+      case "GetBucket": {
+        const prefix = query["prefix"] ?? "";
+        const marker = query["marker"] ?? "";
+        const delimiter = query["delimiter"] ?? "";
+        const maxKeys = Math.max(0, Math.min(1000, Number(query["max-keys"] ?? 1000) || 0));
+        const keys = Object.keys(bucket!.objects).filter((k) => k.startsWith(prefix) && k > marker).sort();
+        const contents: Record<string, unknown>[] = [];
+        const prefixes = new Set<string>();
+        let truncated = false;
+        let last = "";
+        for (const k of keys) {
+          if (contents.length + prefixes.size >= maxKeys) {
+            truncated = true;
+            break;
+          }
+          const rest = k.slice(prefix.length);
+          const di = delimiter ? rest.indexOf(delimiter) : -1;
+          if (di >= 0) prefixes.add(prefix + rest.slice(0, di + delimiter.length));
+          else {
+            const o = bucket!.objects[k];
+            contents.push({ Key: k, LastModified: o.lastModified, ETag: o.etag, Size: Buffer.from(o.body, "base64").length, Owner: { ID: state.ownerUin, DisplayName: state.ownerUin }, StorageClass: "STANDARD" });
+          }
+          last = k;
+        }
+        sendXml(200, {
+          ListBucketResult: {
+            Name: bucket!.name,
+            EncodingType: "url",
+            Prefix: prefix,
+            Marker: marker,
+            MaxKeys: maxKeys,
+            ...(delimiter ? { Delimiter: delimiter } : {}),
+            IsTruncated: truncated ? "true" : "false",
+            ...(truncated ? { NextMarker: last } : {}),
+            ...(prefixes.size ? { CommonPrefixes: [...prefixes].map((p) => ({ Prefix: p })) } : {}),
+            ...(contents.length ? { Contents: contents } : {}),
+          },
+        });
+        return done(200);
+      }
+      case "GetBucketCORS": {
+        if (!bucket!.cors.length) return sendError(E.noCors());
+        sendXml(200, {
+          CORSConfiguration: {
+            CORSRule: bucket!.cors.map((r) => ({
+              ...(r.id !== undefined ? { ID: r.id } : {}),
+              AllowedOrigin: r.allowedOrigins,
+              AllowedMethod: r.allowedMethods,
+              AllowedHeader: r.allowedHeaders,
+              ExposeHeader: r.exposeHeaders,
+              ...(r.maxAgeSeconds !== undefined ? { MaxAgeSeconds: r.maxAgeSeconds } : {}),
+            })),
+            ResponseVary: "false",
+          },
+        });
+        return done(200);
+      }
+      case "GetBucketACL": {
+        const owner = { "@_xsi:type": "CanonicalUser", ID: ownerId(state), DisplayName: ownerId(state) };
+        const grants: Record<string, unknown>[] = [{ Grantee: owner, Permission: "FULL_CONTROL" }];
+        const allUsers = { "@_xsi:type": "Group", URI: "http://cam.qcloud.com/groups/global/AllUsers" };
+        if (bucket!.acl !== "private") grants.push({ Grantee: allUsers, Permission: "READ" });
+        if (bucket!.acl === "public-read-write") grants.push({ Grantee: allUsers, Permission: "WRITE" });
+        sendXml(
+          200,
+          {
+            AccessControlPolicy: {
+              "@_xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+              Owner: { ID: ownerId(state), DisplayName: ownerId(state) },
+              AccessControlList: { Grant: grants },
+            },
+          },
+          { "x-cos-acl": bucket!.acl },
+        );
+        return done(200);
+      }
+      case "PutObject": {
+        const buf = body as Buffer;
+        const md5 = createHash("md5").update(buf);
+        const digest = md5.digest();
+        const sentMd5 = req.headers["content-md5"];
+        if (typeof sentMd5 === "string" && sentMd5 !== digest.toString("base64"))
+          return sendError(new CosError(400, "BadDigest", "The Content-MD5 you specified did not match what was received."));
+        const meta: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.headers)) if (k.startsWith("x-cos-meta-") && typeof v === "string") meta[k] = v;
+        const etag = `"${digest.toString("hex")}"`;
+        const ct = req.headers["content-type"];
+        ctx.store.mutate((s) => {
+          const b = s.buckets.find((x) => x.name === bucket!.name);
+          if (b)
+            b.objects[key] = {
+              body: buf.toString("base64"),
+              contentType: typeof ct === "string" && ct ? ct : "application/octet-stream",
+              etag,
+              lastModified: new Date(ctx.now ? ctx.now() : Date.now()).toISOString(),
+              meta,
+            };
+        });
+        res.writeHead(200, { ...baseHeaders(), ETag: etag, "Content-Length": "0" });
+        res.end();
+        return done(200);
+      }
+      case "GetObject":
+      case "HeadObject": {
+        const o = bucket!.objects[key];
+        if (!o) return sendError(E.noSuchKey());
+        const data = Buffer.from(o.body, "base64");
+        res.writeHead(200, {
+          ...baseHeaders(),
+          "Content-Type": o.contentType,
+          "Content-Length": String(data.length),
+          ETag: o.etag,
+          "Last-Modified": httpDate(o.lastModified),
+          "x-cos-storage-class": "STANDARD",
+          ...o.meta,
+        });
+        res.end(op === "GetObject" ? data : undefined);
+        return done(200);
+      }
+      case "DeleteObject": {
+        ctx.store.mutate((s) => {
+          const b = s.buckets.find((x) => x.name === bucket!.name);
+          if (b) delete b.objects[key];
+        });
+        res.writeHead(204, baseHeaders());
+        res.end();
+        return done(204);
+      }
+    }
+  } catch (err) {
+    ctx.log(`cos: internal error on ${method} ${req.headers.host}${rawPath}: ${(err as Error)?.message ?? err}`);
+    if (!res.headersSent) sendError(E.internal());
+    else res.end();
+  }
+}
