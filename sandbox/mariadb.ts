@@ -151,6 +151,8 @@ function socketPath(tag: string): string {
 function run(cmd: string, args: string[]): Promise<{ code: number | string; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    bootstrapping.add(child);
+    child.on("exit", () => bootstrapping.delete(child));
     let output = "";
     child.stdout!.on("data", (d) => (output += d));
     child.stderr!.on("data", (d) => (output += d));
@@ -162,22 +164,47 @@ function run(cmd: string, args: string[]): Promise<{ code: number | string; outp
 /** Live launched servers and datadirs still being initialised, for the exit hook. */
 const running = new Set<{ child: ChildProcess; datadir: string; socket: string }>();
 const initialising = new Set<string>();
+const bootstrapping = new Set<ChildProcess>();
+
+/** Best-effort removal (a dying server may still be writing). */
+function removeQuietly(p: string): void {
+  try {
+    fs.rmSync(p, { recursive: true, force: true, maxRetries: 3 });
+  } catch {
+    /* left behind: the OS temp folder is cleaned eventually */
+  }
+}
 let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on("exit", () => {
-    for (const d of initialising) fs.rmSync(d, { recursive: true, force: true });
-    for (const r of running) {
+  const cleanup = () => {
+    for (const c of [...bootstrapping, ...[...running].map((r) => r.child)]) {
       try {
-        r.child.kill("SIGKILL");
+        c.kill("SIGKILL");
       } catch {
         /* already gone */
       }
-      fs.rmSync(r.datadir, { recursive: true, force: true });
-      fs.rmSync(r.socket, { force: true });
     }
-  });
+    for (const d of initialising) removeQuietly(d);
+    for (const r of running) {
+      removeQuietly(r.datadir);
+      removeQuietly(r.socket);
+    }
+    bootstrapping.clear();
+    running.clear();
+    initialising.clear();
+  };
+  process.on("exit", cleanup);
+  // Ctrl-C / kill: 'exit' does not fire on a fatal signal, so clean up, then die of the same signal as before
+  // (unless someone else handles it).
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    const onSignal = () => {
+      cleanup();
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    };
+    process.once(sig, onSignal);
+  }
 }
 
 async function canConnect(port: number): Promise<boolean> {
