@@ -66,7 +66,7 @@ export function register(program: Command): void {
   program
     .command("sandbox")
     .description(
-      "Run the local Tencent Cloud emulator: API 3.0 (live, cdb, cam, sts), COS XML and a control API on one " +
+      "Run the local Tencent Cloud emulator: API 3.0 (live, cdb, cam, sts, tag), COS XML and a control API on one " +
         "loopback port, routed by the Host header. Prints one JSON line {\"api\",\"cos\",\"control\"} on stdout, logs " +
         "to stderr, runs until SIGINT/SIGTERM. See docs/sandbox.md.",
     )

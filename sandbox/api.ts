@@ -1,6 +1,6 @@
 /**
  * API 3.0 endpoint: TC3 verification, Tencent's response envelope (always HTTP 200 except injected 5xx), parameter
- * checking, CAM authorisation, then the action tables of live.ts, cdb.ts and cam.ts.
+ * checking, CAM authorisation, then the action tables of live.ts, cdb.ts, cam.ts and tag.ts.
  *
  * Order of checks (the docs do not state the real order; this one puts cheap gateway checks first):
  *   1. X-TC-Action present                      → MissingParameter
@@ -26,10 +26,11 @@ import { sleep } from "./faults";
 import { LIVE } from "./live";
 import { CDB } from "./cdb";
 import { CAM, STS } from "./cam";
+import { TAG } from "./tag";
 
 export { ApiError } from "./api-types";
 
-export const SERVICES: Record<string, ServiceDef> = { live: LIVE, cdb: CDB, cam: CAM, sts: STS };
+export const SERVICES: Record<string, ServiceDef> = { live: LIVE, cdb: CDB, cam: CAM, sts: STS, tag: TAG };
 
 const MAX_BODY = 10 * 1024 * 1024;
 

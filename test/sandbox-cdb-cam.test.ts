@@ -104,3 +104,25 @@ describe("cam and sts", () => {
     expect(id).toMatchObject({ AccountId: OWNER.uin, UserId: OWNER.uin, Type: "RootAccount" });
   });
 });
+
+describe("tag", () => {
+  test("GetResources by tag filter and by six-segment name", async () => {
+    const r = await t.client("tag").request("GetResources", { TagFilters: [{ TagKey: "app", TagValue: ["live-demo"] }] });
+    expect(r.ResourceTagMappingList).toEqual([
+      { Resource: `qcs::cdb:ap-guangzhou:uin/${OWNER.uin}:instanceId/cdb-abcd1234`, Tags: [{ TagKey: "app", TagValue: "live-demo", Category: "Custom" }] },
+      { Resource: `qcs::cdb:ap-shanghai:uin/${OWNER.uin}:instanceId/cdb-other001`, Tags: [{ TagKey: "app", TagValue: "live-demo", Category: "Custom" }] },
+    ]);
+    expect(r.PaginationToken).toBe("");
+    const byName = await t.client("tag").request("GetResources", { ResourceList: ["qcs::cdb:ap-guangzhou:uin/:instanceId/cdb-abcd1234"] });
+    expect(byName.ResourceTagMappingList).toHaveLength(1);
+    const page = await t.client("tag").request("GetResources", { MaxResults: 1 });
+    expect(page.PaginationToken).toBe("1");
+    expect((await sdkError(t.client("tag").request("GetResources", { ResourceList: ["cdb-abcd1234"] }))).code).toBe("InvalidParameterValue.ResourceDescriptionError");
+  });
+
+  test("DescribeResourcesByTags", async () => {
+    const r = await t.client("tag").request("DescribeResourcesByTags", { TagFilters: [{ TagKey: "app" }], ServiceType: "cdb", ResourceRegion: "ap-guangzhou" });
+    expect(r).toMatchObject({ TotalCount: 1, Rows: [{ ResourceId: "cdb-abcd1234", ResourcePrefix: "instanceId", ServiceType: "cdb", Tags: [{ TagKey: "app", TagValue: "live-demo" }] }] });
+    expect((await sdkError(t.client("tag").request("DescribeResourcesByTags", {}))).code).toBe("MissingParameter");
+  });
+});

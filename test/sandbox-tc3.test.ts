@@ -128,6 +128,18 @@ describe("verifier on the wire", () => {
     expect((await raw("{}", (h) => delete h["X-TC-Timestamp"])).Error.Code).toBe("MissingParameter");
   });
 
+  test("a client may sign more headers than content-type and host (x-tc-action, as in vector C)", async () => {
+    const ts = Math.floor(Date.now() / 1000);
+    const signed = { "Content-Type": "application/json", Host: "live.tencentcloudapi.com", "X-TC-Action": "DescribeLiveDomains" };
+    const auth = signTc3({ secretId: OWNER.secretId, secretKey: OWNER.secretKey, service: "live", timestamp: ts, headers: signed, body: "{}" });
+    const r = await raw("{}", (h) => {
+      h.Authorization = auth;
+      h["X-TC-Timestamp"] = String(ts);
+    });
+    expect(r.Error).toBeUndefined();
+    expect(auth).toContain("SignedHeaders=content-type;host;x-tc-action");
+  });
+
   test("a credential scope naming another service → AuthFailure.SignatureFailure", async () => {
     const r = await raw("{}", undefined, "{}", "cdb");
     expect(r.Error.Code).toBe("AuthFailure.SignatureFailure");
