@@ -335,8 +335,8 @@ describe("faults", () => {
   }, 60_000);
 
   it("a hung endpoint ends as error (bounded by the timeout), never pass", async () => {
-    sb.faults.set({ rules: { "live:DescribeLiveRecordRules": { latencyMs: 4000 } } });
-    const r = await run(backend(), { only: ["live.record-rule"], timeoutMs: 1500 });
+    sb.faults.set({ rules: { "live:DescribeLiveRecordRules": { latencyMs: 2500 } } });
+    const r = await run(backend(), { only: ["live.record-rule"], timeoutMs: 800 });
     expect(statuses(r)).toEqual({ "live.record-rule": "error" });
   });
 });
