@@ -4,7 +4,7 @@
  */
 import { Command, Option } from "commander";
 import { InputError } from "../common/errors";
-import { runDemo, ReportFormat, Lang } from "../demo/run";
+import type { ReportFormat, Lang } from "../demo/run";
 import { SCENARIOS, SCENARIO_NAMES } from "../demo/scenarios";
 import { action, EXIT_OK } from "./run";
 
@@ -50,6 +50,8 @@ export function register(program: Command): void {
         if (!SCENARIO_NAMES.includes(o.scenario)) {
           throw new InputError(`unknown scenario "${o.scenario}"; allowed: ${SCENARIO_NAMES.join(", ")}`);
         }
+        // Loaded on use: --help and --list-scenarios stay light.
+        const { runDemo } = await import("../demo/run");
         const r = await runDemo({ scenario: o.scenario, format: o.format, lang: o.lang });
         return r.exitCode;
       }),
