@@ -113,7 +113,7 @@ function raw(method: string, host: string, path: string, opts: { cred?: Pick<Cre
     headers.Authorization = COS.getAuthorization({
       SecretId: opts.cred.secretId,
       SecretKey: opts.cred.secretKey,
-      Method: method,
+      Method: method as COS.Method,
       Key: decodeURIComponent(path.slice(1)),
       Query: opts.query ?? {},
       Headers: headers,

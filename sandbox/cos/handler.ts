@@ -30,7 +30,6 @@ import { createHash, randomBytes } from "crypto";
 import { XMLBuilder } from "fast-xml-parser";
 import { maskSecretId } from "../../common/mask";
 import type { SandboxContext } from "../context";
-import { sleep } from "../faults";
 import { Bucket, Credential, State, findCredential, isAllowed } from "../state";
 import { QAuth, computeSignature, cosEncode, parseAuthorizationHeader, parseAuthorizationQuery, parseTimeWindow, signaturesEqual } from "./qsign";
 
@@ -171,6 +170,21 @@ function readBody(req: IncomingMessage): Promise<Buffer | CosError> {
   });
 }
 
+/** Waits `ms`, or less when the client disconnects first (then resolves false); no timer outlives the request. */
+function delay(ms: number, res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const onClose = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      res.off("close", onClose);
+      resolve(true);
+    }, ms);
+    res.once("close", onClose);
+  });
+}
+
 function appIdOf(bucket: string, state: State): string {
   const m = /-(\d+)$/.exec(bucket);
   return m ? m[1] : state.appId;
@@ -307,7 +321,7 @@ export async function handleCos(req: IncomingMessage, res: ServerResponse, ctx: 
 
     // Step 2: injected faults.
     const d = ctx.faults.decide("cos", op);
-    if (d.delayMs > 0) await sleep(d.delayMs);
+    if (d.delayMs > 0 && !(await delay(d.delayMs, res))) return; // the client gave up while we waited
     if (d.drop) {
       ctx.log(`cos ${op} ${target.host}${rawPath} → dropped (fault)`);
       req.socket.destroy();

@@ -156,7 +156,7 @@ export class CosClient {
       delete opt.forever;
       if (attempts === 1) {
         // Observe the first attempt at the HTTP level (the SDK drops the request module's own callbacks).
-        const tap = Object.create(this.agent) as http.Agent;
+        const tap = Object.create(this.agent) as { addRequest: unknown };
         tap.addRequest = ((req: http.ClientRequest, options: unknown) => {
           req.once("error", (err) => (first ??= { err }));
           req.once("response", (res) => {

@@ -107,8 +107,8 @@ export function apiErrorKind(code: string): CloudErrorKind {
 
 /** Kind of a COS error (XML `Code`, or the status text for body-less answers) by HTTP status and code. */
 export function cosErrorKind(status: number, code: string): CloudErrorKind {
-  if (status === 503 && code === "SlowDown") return "throttled";
-  if (status === 429 || code === "SlowDown" || code === "TooManyRequests") return "throttled";
+  // COS throttles with 503 SlowDown; a body-less 503 (HEAD) is read the same way.
+  if (status === 429 || code === "SlowDown" || code === "TooManyRequests" || (status === 503 && code === "503")) return "throttled";
   if (status >= 500) return "server";
   if (status === 404) return "not-found";
   if (status === 401 || status === 403) return "auth";
