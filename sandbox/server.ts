@@ -14,6 +14,7 @@ import { FaultConfig, Faults } from "./faults";
 import { SandboxContext } from "./context";
 import { handleApi } from "./api";
 import { handleControl } from "./control";
+import { handleCos } from "./cos/handler";
 
 export interface SandboxOptions {
   /** Listening port; 0 or absent = any free port. */
@@ -38,21 +39,6 @@ export interface Sandbox {
   store: StateStore;
   faults: Faults;
   close(): Promise<void>;
-}
-
-type CosHandler = (req: http.IncomingMessage, res: http.ServerResponse, ctx: SandboxContext) => void | Promise<void>;
-
-// The COS endpoint lives in ./cos (another module); until it exists, answer 501 so the rest stays usable.
-function loadCosHandler(): CosHandler {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    return (require("./cos/handler") as { handleCos: CosHandler }).handleCos;
-  } catch {
-    return (_req, res) => {
-      res.writeHead(501, { "Content-Type": "text/plain", "x-cos-request-id": "sandbox-no-cos" });
-      res.end("COS endpoint not built yet\n");
-    };
-  }
 }
 
 export type Route = { kind: "api"; service: string } | { kind: "cos" } | { kind: "control" } | { kind: "unknown"; host: string };
@@ -80,7 +66,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const faults = new Faults(opts.faults ?? { rules: {} }, opts.seed ?? 1);
   const log = opts.log ?? (() => undefined);
   const ctx: SandboxContext = { store, faults, log, now: opts.now ?? Date.now };
-  const handleCos = loadCosHandler();
 
   const server = http.createServer((req, res) => {
     const r = route(req.headers.host, req.url ?? "/", isLoopback(req.socket.remoteAddress));
