@@ -265,41 +265,54 @@ export const EnvFileSchema = z
       .optional(),
     state: state.default({ backend: "local" }),
   })
-  .superRefine((c, ctx) => {
-    const add = (p: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path: p, message });
-    const max = maxBucketBaseLength(c.region);
-    if (!BUCKET_BASE_RE.test(c.bucket.base_name) || c.bucket.base_name.length > max) {
-      add(
-        ["bucket", "base_name"],
-        `must be 1–${max} characters of lower-case letters, digits and '-' (not first or last) in ${c.region}: ` +
-          `<base>-<appid> must match the provider's ${PROVIDER_BUCKET_RE.source} and ` +
-          `<base>-<appid>.cos.${c.region}.myqcloud.com may be at most ${COS_HOST_MAX} characters`,
-      );
-    }
-    if (c.live.push_domain === c.live.play_domain) {
-      add(["live", "play_domain"], "must differ from live.push_domain (a domain is either a push or a play domain)");
-    }
-    if (!c.mysql.availability_zone.startsWith(`${c.region}-`) || !/-\d+$/.test(c.mysql.availability_zone)) {
-      add(["mysql", "availability_zone"], `must be a zone of ${c.region}, such as ${c.region}-3`);
-    }
-    const vpc = parseCidr(c.mysql.vpc_cidr);
-    if (vpc && (vpc.prefix < 12 || vpc.prefix > 28 || !PRIVATE_RANGES.some((r) => cidrWithin(c.mysql.vpc_cidr, r)))) {
-      add(["mysql", "vpc_cidr"], `must be a /12–/28 network inside ${PRIVATE_RANGES.join(", ")}`);
-    } else if (vpc && !cidrWithin(c.mysql.subnet_cidr, c.mysql.vpc_cidr)) {
-      add(["mysql", "subnet_cidr"], `must lie inside mysql.vpc_cidr ${c.mysql.vpc_cidr}`);
-    } else if (vpc && (parseCidr(c.mysql.subnet_cidr)?.prefix ?? 0) > 28) {
-      add(["mysql", "subnet_cidr"], "must be a /28 or larger network");
-    }
-    if (c.dnspod) {
-      const zone = c.dnspod.zone;
-      if (!c.live.play_domain.endsWith(`.${zone}`)) {
+  .superRefine(
+    (c, ctx) => {
+      // Runs even when other fields are wrong (so one run lists every problem); each rule only looks at fields that
+      // passed their own checks, so no field is reported twice.
+      const add = (p: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path: p, message });
+      const bad = new Set(ctx.issues.map((i) => (i.path ?? []).map(String).join(".")));
+      const ok = (...paths: string[]) =>
+        paths.every((p) => {
+          for (const b of bad) if (b === p || b.startsWith(`${p}.`) || p.startsWith(`${b}.`) || b === "") return false;
+          return valueAt(c, p.split(".")) !== undefined;
+        });
+      const region = c.region;
+      if (ok("region", "bucket.base_name")) {
+        const max = maxBucketBaseLength(region);
+        if (!BUCKET_BASE_RE.test(c.bucket.base_name) || c.bucket.base_name.length > max) {
+          add(
+            ["bucket", "base_name"],
+            `must be 1–${max} characters of lower-case letters, digits and '-' (not first or last) in ${region}: ` +
+              `<base>-<appid> must match the provider's ${PROVIDER_BUCKET_RE.source} and ` +
+              `<base>-<appid>.cos.${region}.myqcloud.com may be at most ${COS_HOST_MAX} characters`,
+          );
+        }
+      }
+      if (ok("live.push_domain", "live.play_domain") && c.live.push_domain === c.live.play_domain) {
+        add(["live", "play_domain"], "must differ from live.push_domain (a domain is either a push or a play domain)");
+      }
+      if (ok("region", "mysql.availability_zone") && !c.mysql.availability_zone.startsWith(`${region}-`)) {
+        add(["mysql", "availability_zone"], `must be a zone of ${region}, such as ${region}-3`);
+      }
+      if (ok("mysql.vpc_cidr")) {
+        const vpc = parseCidr(c.mysql.vpc_cidr);
+        if (vpc && (vpc.prefix < 12 || vpc.prefix > 28 || !PRIVATE_RANGES.some((r) => cidrWithin(c.mysql.vpc_cidr, r)))) {
+          add(["mysql", "vpc_cidr"], `must be a /12–/28 network inside ${PRIVATE_RANGES.join(", ")}`);
+        } else if (ok("mysql.subnet_cidr") && !cidrWithin(c.mysql.subnet_cidr, c.mysql.vpc_cidr)) {
+          add(["mysql", "subnet_cidr"], `must lie inside mysql.vpc_cidr ${c.mysql.vpc_cidr}`);
+        } else if (ok("mysql.subnet_cidr") && (parseCidr(c.mysql.subnet_cidr)?.prefix ?? 0) > 28) {
+          add(["mysql", "subnet_cidr"], "must be a /28 or larger network");
+        }
+      }
+      if (ok("dnspod.zone", "live.play_domain") && !c.live.play_domain.endsWith(`.${c.dnspod!.zone}`)) {
         add(["dnspod", "zone"], `must be a parent zone of live.play_domain ${c.live.play_domain} (the record is a CNAME below the zone apex)`);
       }
-      if (c.dnspod.cname_target === c.live.play_domain) {
+      if (ok("dnspod.cname_target", "live.play_domain") && c.dnspod!.cname_target === c.live.play_domain) {
         add(["dnspod", "cname_target"], "must differ from live.play_domain (the CNAME would point at itself)");
       }
-    }
-  });
+    },
+    { when: () => true },
+  );
 
 export type EnvFile = z.output<typeof EnvFileSchema>;
 

@@ -157,6 +157,20 @@ describe("environment config", () => {
     oneProblem((d) => (d.live.app_name = "live/app"), "live.app_name");
   });
 
+  test("field and cross-field problems are all listed in one run, each field once", () => {
+    const p = problems((d) => {
+      d.mysql.memory_mb = 1;
+      d.live.play_domain = d.live.push_domain;
+      d.bucket.base_name = "a".repeat(25);
+      d.mysql.subnet_cidr = "10.99.0.0/24";
+    });
+    expect(p.map((l) => /field "([^"]+)"/.exec(l)?.[1])).toEqual(["mysql.memory_mb", "bucket.base_name", "live.play_domain", "mysql.subnet_cidr"]);
+    // a region problem suppresses the region-dependent checks instead of reporting them twice
+    const q = problems((d) => ((d.region = "nowhere"), (d.bucket.base_name = "a".repeat(25))));
+    expect(q).toHaveLength(1);
+    expect(q[0]).toContain('field "region"');
+  });
+
   test("missing required fields say so", () => {
     expect(oneProblem((d) => delete d.region, "region")).toContain("is required");
   });

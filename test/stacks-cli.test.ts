@@ -20,13 +20,11 @@ function run(args: string[], cwd = REPO_ROOT) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Newest modification time of the sources the synth command is built from. */
+/** Newest modification time of the sources the synth command is built from (stacks/ and cli/synth.ts). */
 function newestSource(): number {
-  let newest = 0;
-  for (const dir of ["stacks", "cli", "common"]) {
-    for (const f of fs.readdirSync(path.join(REPO_ROOT, dir), { recursive: true }) as string[]) {
-      if (f.endsWith(".ts")) newest = Math.max(newest, fs.statSync(path.join(REPO_ROOT, dir, f)).mtimeMs);
-    }
+  let newest = fs.statSync(path.join(REPO_ROOT, "cli", "synth.ts")).mtimeMs;
+  for (const f of fs.readdirSync(path.join(REPO_ROOT, "stacks"), { recursive: true }) as string[]) {
+    if (f.endsWith(".ts")) newest = Math.max(newest, fs.statSync(path.join(REPO_ROOT, "stacks", f)).mtimeMs);
   }
   return newest;
 }
@@ -36,10 +34,10 @@ beforeAll(() => {
   const built = path.join(REPO_ROOT, "dist", "stacks", "synth.js");
   if (!fs.existsSync(CLI) || !fs.existsSync(built) || fs.statSync(built).mtimeMs < newestSource()) {
     // `npm ci` builds in `prepare`; rebuild only when the sources changed since (tsc emits despite type errors).
-    spawnSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "ignore", timeout: 120_000 });
+    spawnSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "ignore", timeout: 240_000 });
   }
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "live-infra-synth-cli-"));
-});
+}, 300_000);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe("live-infra synth (CLI process)", () => {
