@@ -2,7 +2,7 @@
  * COS XML endpoint of the sandbox: virtual-host routing, q-sign verification, CAM authorisation of sub-users, the
  * bucket and object operations the validators use, Tencent's error XML, and injected faults.
  *
- * ORDER IN WHICH A REQUEST IS DECIDED (the one place this is written down; docs/cos-and-clients.md repeats it).
+ * ORDER IN WHICH A REQUEST IS DECIDED (the one place this is written down; docs/cos-and-clients.md summarises it without the sources).
  * Sources: [7730] = COS error codes (cloud.tencent.com/document/api/436/7730); [7778] = COS request signature
  * (436/7778); [40105] = COS 403 troubleshooting (436/40105); [HEAD] = HEAD Bucket / HEAD Object API pages;
  * [3p] = third-party reports quoted in the project's API reference (§4.4, §9.7); "silent" = no documentation found,
