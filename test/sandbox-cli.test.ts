@@ -1,6 +1,6 @@
 // `live-infra sandbox` as a process: --help documents every flag, exactly one JSON line on stdout, logs on stderr,
 // the official SDK reaches the URLs it prints, SIGTERM stops it with 0; bad input exits 2.
-// The command runs from the TypeScript sources through a transpile-only require hook (no build needed).
+// The command runs from the TypeScript sources, transpiled once into a temporary folder (no build needed).
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -10,15 +10,17 @@ import { loopbackAgent } from "./helpers/sandbox";
 
 const ROOT = path.resolve(__dirname, "..");
 let tmp: string;
-let hook: string;
+let entry: string;
 
+// Registers only the sandbox command (cli/index.ts would load every command, cdktf included) and maps errors the
+// way cli/index.ts does.
 const ENTRY = `
 const { Command, CommanderError } = require("commander");
-const { reportError } = require("./cli/run.ts");
+const { reportError } = require("./cli/run");
 const p = new Command().name("live-infra").exitOverride();
-require("./cli/sandbox.ts").register(p);
+require("./cli/sandbox").register(p);
 p.commands.forEach((c) => c.exitOverride());
-p.parseAsync(process.argv.slice(1), { from: "user" }).catch((e) => {
+p.parseAsync(process.argv.slice(2), { from: "user" }).catch((e) => {
   process.exitCode = e instanceof CommanderError ? (e.exitCode === 0 ? 0 : 2) : reportError(e);
 });`;
 
@@ -30,9 +32,9 @@ interface Run {
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, ["-r", hook, "-e", ENTRY, "sandbox", ...args], {
+  const child = spawn(process.execPath, [entry, "sandbox", ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_PATH: path.join(ROOT, "node_modules"), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -43,15 +45,32 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Run {
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
+/** Transpiles the sources the sandbox command needs (cli/run, cli/sandbox, common/, sandbox/) into `out`. */
+function transpile(out: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const ts = require("typescript") as typeof import("typescript");
+  const copy = (rel: string) => {
+    const src = path.join(ROOT, rel);
+    if (fs.statSync(src).isDirectory()) return fs.readdirSync(src).forEach((f) => copy(path.join(rel, f)));
+    const dest = path.join(out, rel);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    if (rel.endsWith(".json")) fs.copyFileSync(src, dest);
+    else if (rel.endsWith(".ts") && !rel.endsWith(".d.ts")) {
+      const js = ts.transpileModule(fs.readFileSync(src, "utf8"), {
+        fileName: src,
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, resolveJsonModule: true },
+      }).outputText;
+      fs.writeFileSync(dest.replace(/\.ts$/, ".js"), js);
+    }
+  };
+  ["cli/run.ts", "cli/sandbox.ts", "common", "sandbox"].forEach(copy);
+}
+
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sbx-cli-"));
-  hook = path.join(tmp, "ts-hook.js");
-  fs.writeFileSync(
-    hook,
-    `const ts = require(${JSON.stringify(require.resolve("typescript"))}), fs = require("fs");
-require.extensions[".ts"] = (m, f) => m._compile(ts.transpileModule(fs.readFileSync(f, "utf8"), { fileName: f, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, resolveJsonModule: true } }).outputText, f);
-`,
-  );
+  transpile(path.join(tmp, "pkg"));
+  entry = path.join(tmp, "pkg", "entry.js");
+  fs.writeFileSync(entry, ENTRY);
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
