@@ -254,6 +254,20 @@ describe("CosClient transport", () => {
     }
   });
 
+  test("close() ends the kept-alive connections", async () => {
+    const srv = await recordingServer((_req, res) => {
+      res.writeHead(200, { "x-cos-request-id": "r" }).end();
+    });
+    const cos = new CosClient({ ...KEYS, endpoints: resolveEndpoints({ cosEndpoint: srv.url }, {}) });
+    await cos.headBucket(BUCKET);
+    const open = () => new Promise<number>((r) => srv.server.getConnections((_e, c) => r(c)));
+    expect(await open()).toBe(1);
+    cos.close();
+    while ((await open()) > 0) await new Promise((r) => setTimeout(r, 10));
+    await expect(cos.headBucket(BUCKET)).rejects.toMatchObject({ code: "ClientClosed", kind: "client" });
+    await srv.close();
+  });
+
   test("a hung endpoint fails with kind timeout; bad parameters fail locally with kind client", async () => {
     const srv = await recordingServer(() => {
       /* never answers */
