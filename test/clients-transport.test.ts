@@ -170,15 +170,16 @@ describe("TencentApiClient transport", () => {
     }
   });
 
-  test("close() ends the kept-alive connections", async () => {
-    const srv = await recordingServer((_req, res) => {
-      res.writeHead(200).end(JSON.stringify({ Response: { RequestId: "r" } }));
+  test("close() aborts a request in flight and leaves no connection open", async () => {
+    const srv = await recordingServer(() => {
+      /* never answers */
     });
-    const client = new TencentApiClient({ ...KEYS, endpoints: resolveEndpoints({ apiEndpoint: srv.url }, {}) });
-    await client.request("live", "DescribeLiveDomains", {});
-    const open = () => new Promise<number>((r) => srv.server.getConnections((_e, c) => r(c)));
-    expect(await open()).toBe(1);
+    const client = new TencentApiClient({ ...KEYS, endpoints: resolveEndpoints({ apiEndpoint: srv.url }, {}), timeoutMs: 30_000 });
+    const pending = client.request("live", "DescribeLiveDomains", {}).catch((e) => e);
+    while (srv.seen.length === 0) await new Promise((r) => setTimeout(r, 5));
     client.close();
+    expect(await pending).toMatchObject({ kind: "network" });
+    const open = () => new Promise<number>((r) => srv.server.getConnections((_e, c) => r(c)));
     while ((await open()) > 0) await new Promise((r) => setTimeout(r, 10));
     await expect(client.request("live", "DescribeLiveDomains", {})).rejects.toMatchObject({ code: "ClientClosed", kind: "client" });
     await srv.close();
@@ -254,15 +255,16 @@ describe("CosClient transport", () => {
     }
   });
 
-  test("close() ends the kept-alive connections", async () => {
-    const srv = await recordingServer((_req, res) => {
-      res.writeHead(200, { "x-cos-request-id": "r" }).end();
+  test("close() aborts a request in flight and leaves no connection open", async () => {
+    const srv = await recordingServer(() => {
+      /* never answers */
     });
-    const cos = new CosClient({ ...KEYS, endpoints: resolveEndpoints({ cosEndpoint: srv.url }, {}) });
-    await cos.headBucket(BUCKET);
-    const open = () => new Promise<number>((r) => srv.server.getConnections((_e, c) => r(c)));
-    expect(await open()).toBe(1);
+    const cos = new CosClient({ ...KEYS, endpoints: resolveEndpoints({ cosEndpoint: srv.url }, {}), timeoutMs: 30_000 });
+    const pending = cos.headBucket(BUCKET).catch((e) => e);
+    while (srv.seen.length === 0) await new Promise((r) => setTimeout(r, 5));
     cos.close();
+    expect(await pending).toMatchObject({ kind: "network" });
+    const open = () => new Promise<number>((r) => srv.server.getConnections((_e, c) => r(c)));
     while ((await open()) > 0) await new Promise((r) => setTimeout(r, 10));
     await expect(cos.headBucket(BUCKET)).rejects.toMatchObject({ code: "ClientClosed", kind: "client" });
     await srv.close();

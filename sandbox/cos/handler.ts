@@ -393,7 +393,6 @@ export async function handleCos(req: IncomingMessage, res: ServerResponse, ctx: 
         sendXml(200, {
           ListBucketResult: {
             Name: bucket!.name,
-            EncodingType: "url",
             Prefix: prefix,
             Marker: marker,
             MaxKeys: maxKeys,

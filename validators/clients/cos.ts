@@ -135,7 +135,7 @@ export class CosClient {
       SecretKey: this.opts.secretKey,
       Protocol: override?.protocol === "http:" ? "http:" : "https:",
       ...(override ? { Ip: `${override.hostname}:${endpointPort(override)}` } : {}),
-      // Our own timer (run) decides timeouts; the SDK's fires later and only cleans up the request.
+      // Our own timer (run) decides timeouts and ends the request; the SDK's is a later second line.
       Timeout: this.timeoutMs + 1000,
       KeepAlive: false,
       AutoSwitchHost: false,
@@ -150,6 +150,7 @@ export class CosClient {
     const sdk = this.newSdk();
     let attempts = 0;
     let first: Attempt | undefined;
+    let inflight: http.ClientRequest | undefined;
     sdk.on("before-send", (opt: any) => {
       attempts++;
       opt.proxy = null; // an own property stops the request module from reading proxy env vars
@@ -158,6 +159,7 @@ export class CosClient {
         // Observe the first attempt at the HTTP level (the SDK drops the request module's own callbacks).
         const tap = Object.create(this.agent) as { addRequest: unknown };
         tap.addRequest = ((req: http.ClientRequest, options: unknown) => {
+          inflight = req;
           req.once("error", (err) => (first ??= { err }));
           req.once("response", (res) => {
             const chunks: Buffer[] = [];
@@ -177,6 +179,7 @@ export class CosClient {
       let done = false;
       const timer = setTimeout(() => {
         done = true;
+        inflight?.destroy(); // nothing of a timed-out call lingers
         reject(new CloudError({ code: "Timeout", message: `no answer within ${this.timeoutMs} ms`, kind: "timeout", service: "cos", operation }));
       }, this.timeoutMs);
       call(sdk).then(

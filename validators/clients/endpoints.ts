@@ -95,11 +95,12 @@ export function fixedLookup(target: string): net.LookupFunction {
 
 /**
  * An agent for requests to `override` (its scheme decides http/https), or for the real cloud (HTTPS) when
- * `override` is undefined. Keep-alive sockets are unref'd by Node when idle; `agent.destroy()` ends them all.
+ * `override` is undefined. Only the real cloud gets keep-alive (it saves TLS handshakes); an override (the sandbox,
+ * usually on loopback) gets a fresh connection per request, so a server closing an idle connection can never race
+ * a request into a spurious reset. `agent.destroy()` ends every socket, in use or idle.
  */
 export function createAgent(override: URL | undefined): http.Agent {
-  const common = { keepAlive: true, maxSockets: 32 };
-  if (!override) return new https.Agent(common);
-  const lookup = fixedLookup(endpointHost(override));
-  return override.protocol === "https:" ? new https.Agent({ ...common, lookup }) : new http.Agent({ ...common, lookup });
+  if (!override) return new https.Agent({ keepAlive: true, maxSockets: 32 });
+  const opts = { keepAlive: false, lookup: fixedLookup(endpointHost(override)) };
+  return override.protocol === "https:" ? new https.Agent(opts) : new http.Agent(opts);
 }

@@ -101,7 +101,7 @@ export function apiErrorKind(code: string): CloudErrorKind {
   if (/^ResourceNotFound(\.|$)/.test(code) || /(NotFound|NotExist|NotExists)$/.test(code)) return "not-found";
   if (code === "InternalError" || /^InternalError\.(SystemError|SystemBusy|ServerError|Unknown\w*|DBError|NetworkError|.*Timeout)$/.test(code))
     return "server";
-  if (/^(ResourceUnavailable|ServiceUnavailable)/.test(code)) return "server";
+  if (/^ServiceUnavailable(\.|$)/.test(code)) return "server";
   return "client";
 }
 
