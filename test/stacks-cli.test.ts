@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { checkSynthesizedFile } from "../stacks/conformance";
+import { createTestDatabase, testServer } from "./helpers/mysql";
 import { envDoc, REPO_ROOT } from "./helpers/stacks-fixtures";
 
 const CLI = path.join(REPO_ROOT, "dist", "cli", "index.js");
@@ -92,5 +93,46 @@ describe("live-infra synth (CLI process)", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--env/);
     expect(help.stdout).toMatch(/--outdir/);
+  });
+});
+
+describe("the synthesized migration provisioner, run as terraform's local-exec would", () => {
+  test("its command and environment migrate a real MariaDB as root (references filled in, database name made unique)", async () => {
+    const outdir = path.join(tmp, "prov");
+    expect(run(["synth", "--env", "dev", "--outdir", outdir]).code).toBe(0);
+    const doc = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "live-demo-dev", "cdk.tf.json"), "utf8"));
+    const exec = doc.resource.terraform_data.db_schema.provisioner[0]["local-exec"];
+    expect(exec.command).toBe(`node ${JSON.stringify(CLI)} migrate`);
+
+    const server = await testServer();
+    const db = await createTestDatabase("stacks_prov", { create: false });
+    // What terraform would substitute at apply time, pointed at the test server.
+    const fill = (v: string) =>
+      v
+        .replace("${tencentcloud_mysql_instance.db.internet_host}", server.host)
+        .replace("${tencentcloud_mysql_instance.db.internet_port}", String(server.port))
+        .replace("${random_password.db_root_password.result}", server.password)
+        .replace("mysql://root@", `mysql://${encodeURIComponent(server.user)}@`)
+        .replace(/\/live_demo$/, `/${db.name}`);
+    const environment = Object.fromEntries(Object.entries<string>(exec.environment).map(([k, v]) => [k, fill(v)]));
+    expect(Object.keys(environment).sort()).toEqual(["LIVE_INFRA_MYSQL_PASSWORD", "LIVE_INFRA_MYSQL_URL"]);
+    expect(environment.LIVE_INFRA_MYSQL_URL).not.toContain("${");
+
+    const r = spawnSync("/bin/sh", ["-c", exec.command], {
+      cwd: tmp,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", ...environment },
+      timeout: 60_000,
+    });
+    expect({ code: r.status, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    const conn = await db.connect();
+    try {
+      const [rows] = await conn.query("SHOW TABLES");
+      const tables = (rows as Record<string, string>[]).map((row) => Object.values(row)[0]);
+      expect(tables).toEqual(expect.arrayContaining(["tb_account", "tb_room", "tb_vod"]));
+    } finally {
+      await conn.end();
+      await db.drop();
+    }
   });
 });
