@@ -12,12 +12,17 @@
  *   POST /_sandbox/live/callback-rules  → {"domainName", "appName", "templateId"} plants a callback rule as is
  *                                         (no checks: lets tests create states the API would refuse)
  *   POST /_sandbox/live/record-rules    → {"domainName", "appName"?, "streamName"?, "templateId"} likewise
+ *   POST /_sandbox/live/callbacks       → {"domainName", "appName"? (live), "streamName", "eventType"? (100),
+ *                                          "fields"?, "badSign"?} sends a signed event as Tencent would to the URL of
+ *                                          the bound template; answers {"url", "status", "body", "event"} (502 when
+ *                                          the receiver cannot be reached)
  */
 import type { IncomingMessage, ServerResponse } from "http";
 import { randomBytes } from "crypto";
 import { InputError } from "../common/errors";
 import { SandboxContext } from "./context";
 import { Credential, beijingTime, emptyState, validateState } from "./state";
+import { buildCallback, postCallback } from "./callbacks";
 
 const ROUTES = [
   "GET /_sandbox/health",
@@ -29,6 +34,7 @@ const ROUTES = [
   "POST /_sandbox/credentials",
   "POST /_sandbox/live/callback-rules",
   "POST /_sandbox/live/record-rules",
+  "POST /_sandbox/live/callbacks",
 ];
 
 /** A random key pair shaped like Tencent's (AKID + 32 chars, 32-char key). */
@@ -157,6 +163,31 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, c
           s.live.recordRules.push(rule);
         });
         return reply(res, 200, rule);
+      }
+      case "POST /_sandbox/live/callbacks": {
+        const eventType = body.eventType === undefined ? undefined : int(body.eventType, "eventType");
+        if (body.fields !== undefined && (typeof body.fields !== "object" || body.fields === null || Array.isArray(body.fields))) {
+          throw new InputError("fields: must be an object");
+        }
+        const { url, event } = buildCallback(
+          ctx.store.get(),
+          {
+            domainName: str(body.domainName, "domainName")!,
+            appName: str(body.appName, "appName", true),
+            streamName: str(body.streamName, "streamName")!,
+            eventType,
+            fields: body.fields as Record<string, unknown> | undefined,
+            badSign: body.badSign === true,
+          },
+          (ctx.now ?? Date.now)(),
+        );
+        try {
+          const r = await postCallback(url, event);
+          ctx.log(`control: callback event ${event.event_type} → ${url}: HTTP ${r.status}`);
+          return reply(res, 200, { url, ...r, event });
+        } catch (err) {
+          return reply(res, 502, { error: `callback POST to ${url} failed: ${(err as Error).message}`, url, event });
+        }
       }
       default:
         return reply(res, 404, { error: `unknown control route "${route}"`, routes: ROUTES });

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as http from "http";
+import { createHash } from "crypto";
 import { InputError } from "../common/errors";
 import { StateStore, credentialPolicy, emptyState, isAllowed, validateState } from "../sandbox/state";
 import { route } from "../sandbox/server";
@@ -150,5 +151,84 @@ describe("control API", () => {
     expect(t.sb.store.get()).toEqual(emptyState("1300000000"));
     // No keys any more: the SDK's key is unknown.
     expect((await sdkError(t.client("live").request("DescribeLiveDomains", {}))).code).toBe("AuthFailure.SecretIdNotFound");
+  });
+});
+
+describe("control API: Live callbacks as Tencent sends them", () => {
+  let t: TestSandbox;
+  let receiver: http.Server;
+  let receiverUrl: string;
+  const seen: Array<Record<string, any>> = [];
+  const KEY = "adafas1412423432";
+
+  beforeAll(async () => {
+    t = await startTestSandbox();
+    receiver = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () => {
+        const ev = JSON.parse(Buffer.concat(chunks).toString());
+        seen.push(ev);
+        const ok = ev.sign === createHash("md5").update(KEY + String(ev.t)).digest("hex") && ev.t > Date.now() / 1000;
+        res.writeHead(ok ? 200 : 403, { "Content-Type": "application/json" });
+        res.end(ok ? '{"code":0}' : '{"code":-1}');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as import("net").AddressInfo).port}/callback/tape_callback.php`;
+    const live = t.client("live");
+    await live.request("AddLiveDomain", { DomainName: "push.cb.example.com", DomainType: 0 });
+    const { TemplateId } = await live.request("CreateLiveCallbackTemplate", { TemplateName: "cb", RecordNotifyUrl: receiverUrl, StreamBeginNotifyUrl: receiverUrl, CallbackKey: KEY });
+    await live.request("CreateLiveCallbackRule", { DomainName: "push.cb.example.com", AppName: "live", TemplateId });
+  });
+  afterAll(async () => {
+    await t.close();
+    await new Promise<void>((r) => receiver.close(() => r()));
+  });
+
+  const send = (body: unknown) =>
+    new Promise<{ status: number; json: any }>((resolve, reject) => {
+      const req = http.request(`${t.sb.control}/live/callbacks`, { method: "POST", agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode!, json: JSON.parse(Buffer.concat(chunks).toString()) }));
+      });
+      req.on("error", reject);
+      req.end(JSON.stringify(body));
+    });
+
+  test("callbackSign matches the reference illustration", async () => {
+    const { callbackSign } = await import("../sandbox/callbacks");
+    expect(callbackSign("adafas1412423432", 1496221502)).toBe("65b0d9b65b8273a26501f62d79e02342");
+  });
+
+  test("a recording event (100) is signed md5(CallbackKey + t) with t = now + 600 and reaches RecordNotifyUrl", async () => {
+    const r = await send({ domainName: "push.cb.example.com", streamName: "stream1", fields: { file_format: "hls" } });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ url: receiverUrl, status: 200, body: '{"code":0}' });
+    const ev = seen[seen.length - 1];
+    expect(ev).toMatchObject({ event_type: 100, appid: 1250000000, app: "push.cb.example.com", appname: "live", stream_id: "stream1", channel_id: "stream1", file_format: "hls" });
+    expect(ev.t - Math.floor(Date.now() / 1000)).toBeGreaterThan(500);
+    expect(typeof ev.video_url).toBe("string");
+    expect(JSON.stringify(r.json)).not.toContain(KEY);
+  });
+
+  test("stream start (1), a wrong sign, and the errors", async () => {
+    expect((await send({ domainName: "push.cb.example.com", streamName: "s", eventType: 1 })).json.status).toBe(200);
+    expect(seen[seen.length - 1].event_type).toBe(1);
+    expect((await send({ domainName: "push.cb.example.com", streamName: "s", badSign: true })).json.status).toBe(403);
+    const noRule = await send({ domainName: "push.cb.example.com", appName: "other", streamName: "s" });
+    expect(noRule.status).toBe(400);
+    expect(noRule.json.error).toContain("no callback rule binds push.cb.example.com/other");
+    expect((await send({ domainName: "push.cb.example.com", streamName: "s", eventType: 200 })).json.error).toContain("no snapshotNotifyUrl");
+  });
+
+  test("an unreachable receiver → 502", async () => {
+    const tpl = t.sb.store.get().live.callbackTemplates[0];
+    const { closedLoopbackPort } = await import("../sandbox/seed");
+    tpl.recordNotifyUrl = `http://127.0.0.1:${await closedLoopbackPort()}/x`;
+    const r = await send({ domainName: "push.cb.example.com", streamName: "s" });
+    expect(r.status).toBe(502);
+    expect(r.json.error).toMatch(/callback POST to .* failed: .*ECONNREFUSED/);
   });
 });
