@@ -137,8 +137,9 @@ describe("healthy environment", () => {
       "db.schema": "pass",
       "db.timezone": "pass",
       "db.replay-window": "pass",
+      "live.domains": "pass",
     });
-    expect(report.summary).toEqual({ pass: 12, fail: 0, warn: 0, error: 0, skip: 0 });
+    expect(report.summary).toEqual({ pass: 13, fail: 0, warn: 0, error: 0, skip: 0 });
   });
 
   it("the real report validates against the JSON Schema", () => {
@@ -229,6 +230,18 @@ describe("Live failures", () => {
   it("no record rule → live.record-rule fails", async () => {
     const r = await withState((s) => (s.live.recordRules = []), () => run(backend(), { only: ["live.record-rule"] }));
     expect(statuses(r)).toEqual({ "live.record-rule": "fail" });
+  });
+
+  it("a disabled push domain or a missing play domain → live.domains fails", async () => {
+    const r = await withState(
+      (s) => {
+        s.live.domains = s.live.domains.filter((d) => d.name !== outputs.play_domain);
+        s.live.domains.find((d) => d.name === outputs.push_domain)!.status = 0;
+      },
+      () => run(backend(), { only: ["live.domains"] }),
+    );
+    expect(statuses(r)).toEqual({ "live.domains": "fail" });
+    expect(byId(r, "live.domains").message).toMatch(/push domain .* is disabled.*play domain .* does not exist|play domain .* does not exist.*push domain .* is disabled/);
   });
 
   it("--probe-callback: signed event gets {code:0}, a wrongly signed one does not", async () => {
@@ -329,7 +342,7 @@ describe("faults", () => {
   it("throttling at 30 % and 5xx at 10 %: same verdicts as healthy", async () => {
     sb.faults.set({ rules: { "*": { throttleRate: 0.3, errorRate: 0.1 } } });
     const r = await run(backend());
-    expect(r.summary).toEqual({ pass: 12, fail: 0, warn: 0, error: 0, skip: 0 });
+    expect(r.summary).toEqual({ pass: 13, fail: 0, warn: 0, error: 0, skip: 0 });
     // The faults really happened: some calls were retried.
     expect(r.checks.reduce((n, c) => n + Number(c.evidence.retries ?? 0), 0)).toBeGreaterThan(0);
   }, 60_000);

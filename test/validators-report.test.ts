@@ -3,6 +3,7 @@ import * as path from "path";
 import Ajv from "ajv";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { CATALOGUE, CHECK_IDS } from "../validators/catalogue";
+import { CHECK_BODIES } from "../validators";
 import { buildReport, exitCodeOf, Report, scrub } from "../validators/report";
 import { createProgressPrinter, renderReport, REPORT_FORMATS, useColor, xmlEscape } from "../validators/render";
 import type { CheckOutcome } from "../validators/runner";
@@ -172,6 +173,8 @@ describe("catalogue", () => {
       "live.callback-rule", "live.callback-url", "live.callback-key", "live.callback-reachable", "live.record-rule",
       "db.connect", "db.schema", "db.timezone", "db.replay-window",
     ]);
+    expect(CHECK_IDS.slice(13)).toEqual(["live.domains"]);
+    expect(Object.keys(CHECK_BODIES).sort()).toEqual([...CHECK_IDS].sort());
     for (const c of CATALOGUE) {
       expect(c.title.zh && c.title.en && c.remediation.zh && c.remediation.en && c.description.zh && c.description.en).toBeTruthy();
       for (const p of c.prerequisites) expect(CHECK_IDS.indexOf(p)).toBeLessThan(CHECK_IDS.indexOf(c.id));

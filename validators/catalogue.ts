@@ -1,7 +1,7 @@
 /**
  * The check catalogue: one entry per check, kept apart from the check bodies (cos.ts, live.ts, db.ts).
  * Ids are a public contract (reports, `--only`, scenario tests); never rename or remove one. The array order is
- * the report order.
+ * the report order; checks added after the issue's thirteen go at the end.
  */
 import type { Msg } from "./types";
 
@@ -250,6 +250,23 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     },
     docUrl: null,
     prerequisites: ["db.schema"],
+  },
+  {
+    id: "live.domains",
+    severity: "critical",
+    title: { zh: "直播域名已添加并启用", en: "Live domains exist and are enabled" },
+    description: {
+      zh: "DescribeLiveDomain：栈输出的推流域名（类型 0）和播放域名（类型 1）存在于账号中并已启用。CNAME 解析无法离线验证，不在此检查。",
+      en: "DescribeLiveDomain: the stack's push domain (type 0) and play domain (type 1) exist in the account and are enabled. CNAME resolution cannot be verified offline and is not checked.",
+    },
+    faqItem: null,
+    faqKeyword: null,
+    remediation: {
+      zh: "在【云直播控制台】>【域名管理】中添加或启用推流/播放域名（或重新部署栈的 LiveDomains），并按控制台提示配置 CNAME。",
+      en: "Add or enable the push/play domains under Live console › Domain Management (or redeploy the stack's LiveDomains) and set the CNAME the console shows.",
+    },
+    docUrl: null,
+    prerequisites: [],
   },
 ];
 

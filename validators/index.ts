@@ -15,7 +15,7 @@ import { resolveEndpoints } from "./clients";
 import { RunResources } from "./context";
 import { checkBucket, checkSecretId, checkSecretKey, checkUpload } from "./cos";
 import { checkConnect, checkReplayWindow, checkSchema, checkTimezone } from "./db";
-import { checkCallbackKey, checkCallbackReachable, checkCallbackRule, checkCallbackUrl, checkRecordRule } from "./live";
+import { checkCallbackKey, checkCallbackReachable, checkCallbackRule, checkCallbackUrl, checkDomains, checkRecordRule } from "./live";
 import { buildReport, Report } from "./report";
 import { ProgressEvent, RetryPolicy, RunnerCheck, runChecks, selectChecks } from "./runner";
 import type { CheckBody, Lang } from "./types";
@@ -54,6 +54,7 @@ export const CHECK_BODIES: Readonly<Record<string, CheckBody>> = {
   "db.schema": checkSchema,
   "db.timezone": checkTimezone,
   "db.replay-window": checkReplayWindow,
+  "live.domains": checkDomains,
 };
 
 /** Default per-check timeout, ms. */

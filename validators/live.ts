@@ -466,3 +466,61 @@ export async function checkRecordRule(ctx: CheckContext): Promise<Verdict> {
     evidence,
   };
 }
+
+interface DomainInfo {
+  Name?: string;
+  Type?: number;
+  Status?: number;
+  TargetDomain?: string;
+  CurrentCName?: string;
+}
+
+/** Push and play domains exist in the account, have the right type and are enabled. */
+export async function checkDomains(ctx: CheckContext): Promise<Verdict> {
+  const o = ctx.outputs;
+  const wanted = [
+    { role: "push" as const, name: o.push_domain, type: 0 },
+    { role: "play" as const, name: o.play_domain, type: 1 },
+  ];
+  const evidence: Record<string, unknown> = {};
+  const problems: { zh: string; en: string }[] = [];
+  await Promise.all(
+    wanted.map(async (w) => {
+      let info: DomainInfo | null = null;
+      try {
+        const r = await ctx.api.request<{ DomainInfo?: DomainInfo }>("live", "DescribeLiveDomain", { DomainName: w.name });
+        info = r.DomainInfo ?? null;
+      } catch (err) {
+        if (!(err instanceof CloudError && err.kind === "not-found")) throw err;
+      }
+      const zhRole = w.role === "push" ? "推流" : "播放";
+      if (!info) {
+        evidence[w.role] = { name: w.name, exists: false };
+        problems.push(msg(`${zhRole}域名 ${w.name} 不存在`, `the ${w.role} domain ${w.name} does not exist`));
+        return;
+      }
+      evidence[w.role] = { name: w.name, exists: true, type: info.Type ?? null, status: info.Status ?? null, cname: info.TargetDomain ?? null };
+      if (Number(info.Type) !== w.type) {
+        problems.push(msg(`${w.name} 不是${zhRole}域名（类型 ${info.Type}）`, `${w.name} is not a ${w.role} domain (type ${info.Type})`));
+      }
+      if (Number(info.Status) !== 1) {
+        problems.push(msg(`${zhRole}域名 ${w.name} 已停用`, `the ${w.role} domain ${w.name} is disabled`));
+      }
+    }),
+  );
+  if (problems.length) {
+    return {
+      status: "fail",
+      message: msg(`直播域名有问题：${problems.map((p) => p.zh).join("；")}。`, `Live domains are not usable: ${problems.map((p) => p.en).join("; ")}.`),
+      evidence,
+    };
+  }
+  return {
+    status: "pass",
+    message: msg(
+      `推流域名 ${o.push_domain} 与播放域名 ${o.play_domain} 均已添加并启用。`,
+      `Push domain ${o.push_domain} and play domain ${o.play_domain} exist and are enabled.`,
+    ),
+    evidence,
+  };
+}
