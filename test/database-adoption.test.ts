@@ -47,7 +47,7 @@ afterAll(async () => {
 });
 
 async function newDb(prefix: string): Promise<{ db: TestDatabase; conn: mysql.Connection }> {
-  const db = await createTestDatabase(prefix, { charset: "utf8mb4 COLLATE utf8mb4_general_ci" });
+  const db = await createTestDatabase(prefix, { charset: "utf8mb4", collation: "utf8mb4_general_ci" });
   dbs.push(db);
   const conn = await db.connect();
   await conn.query("SET SESSION time_zone = '+08:00'");

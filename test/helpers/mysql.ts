@@ -106,12 +106,16 @@ export interface TestDatabase {
 
 /**
  * A uniquely named database on the test server. `create: false` only reserves the name (for tests of code that
- * creates the database itself). Charset: server default unless `charset` is given (createDB.sh uses utf8mb4).
+ * creates the database itself). Charset/collation: server default unless given (createDB.sh uses utf8mb4 /
+ * utf8mb4_general_ci).
  */
-export async function createTestDatabase(prefix = "t", options: { create?: boolean; charset?: string } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  prefix = "t",
+  options: { create?: boolean; charset?: string; collation?: string } = {},
+): Promise<TestDatabase> {
   const name = uniqueName(prefix);
   if (options.create !== false) {
-    const cs = options.charset ? ` CHARACTER SET ${options.charset}` : "";
+    const cs = (options.charset ? ` CHARACTER SET ${options.charset}` : "") + (options.collation ? ` COLLATE ${options.collation}` : "");
     await withRootConnection((c) => c.query(`CREATE DATABASE \`${name}\`${cs}`));
   }
   return {
