@@ -15,6 +15,7 @@ import { SandboxContext } from "./context";
 import { handleApi } from "./api";
 import { handleControl } from "./control";
 import { handleCos } from "./cos/handler";
+import { OperationError } from "../common/errors";
 
 export interface SandboxOptions {
   /** Listening port; 0 or absent = any free port. */
@@ -102,9 +103,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   server.keepAliveTimeout = 1000;
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (err: NodeJS.ErrnoException) =>
+      reject(new OperationError(`sandbox: cannot listen on 127.0.0.1:${opts.port ?? 0} (${err.code ?? err.message}); pick another --port or 0`)),
+    );
     server.listen(opts.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
+      server.removeAllListeners("error");
+      server.on("error", (err) => log(`sandbox: server error: ${err.message}`));
       resolve();
     });
   });

@@ -101,6 +101,11 @@ describe("control API", () => {
     });
   }
 
+  test("a port in use is an OperationError naming it", async () => {
+    const { startSandbox } = await import("../sandbox/server");
+    await expect(startSandbox({ port: t.sb.port })).rejects.toThrow(new RegExp(`cannot listen on 127\\.0\\.0\\.1:${t.sb.port} \\(EADDRINUSE\\)`));
+  });
+
   test("health and route list", async () => {
     expect(await call("GET", "/health")).toEqual({ status: 200, json: { ok: true } });
     expect((await call("GET", "")).json.routes).toContain("PUT /_sandbox/state");
