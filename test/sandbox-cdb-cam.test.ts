@@ -36,6 +36,13 @@ describe("cdb", () => {
     expect(sh.Items.map((i: { InstanceId: string }) => i.InstanceId)).toEqual(["cdb-other001"]);
   });
 
+  test("GET requests carry arrays and nested objects flattened (A.0.B=v)", async () => {
+    const r = await t.client("cdb", { method: "GET" }).request("DescribeDBInstances", { InstanceIds: ["cdb-abcd1234"], Status: [1] });
+    expect(r.Items.map((i: { InstanceId: string }) => i.InstanceId)).toEqual(["cdb-abcd1234"]);
+    const tags = await t.client("tag", { method: "GET" }).request("DescribeResourcesByTags", { TagFilters: [{ TagKey: "app", TagValue: ["live-demo"] }], ServiceType: "cdb" });
+    expect(tags.TotalCount).toBe(2);
+  });
+
   test("filters: unknown InstanceIds give an empty list, not an error", async () => {
     expect(await t.client("cdb").request("DescribeDBInstances", { InstanceIds: ["cdb-nope"] })).toMatchObject({ TotalCount: 0, Items: [] });
     expect((await t.client("cdb").request("DescribeDBInstances", { Status: [1], Limit: 1, Offset: 0 })).TotalCount).toBe(1);
