@@ -2,7 +2,8 @@
  * COS XML endpoint of the sandbox: virtual-host routing, q-sign verification, CAM authorisation of sub-users, the
  * bucket and object operations the validators use, Tencent's error XML, and injected faults.
  *
- * ORDER IN WHICH A REQUEST IS DECIDED (the one place this is written down; docs/cos-and-clients.md summarises it without the sources).
+ * ORDER IN WHICH A REQUEST IS DECIDED. This table is the one place the order is defined (docs/cos-and-clients.md
+ * summarises it without the sources).
  * Sources: [7730] = COS error codes (cloud.tencent.com/document/api/436/7730); [7778] = COS request signature
  * (436/7778); [40105] = COS 403 troubleshooting (436/40105); [HEAD] = HEAD Bucket / HEAD Object API pages;
  * [3p] = third-party reports quoted in the project's API reference (§4.4, §9.7); "silent" = no documentation found,
@@ -13,12 +14,12 @@
  * | 0 | every answer                           | carries x-cos-request-id, x-cos-trace-id, Server: tencent-cos | [7730], SDK retry logic (§4.5) |
  * | 1 | Host → bucket + region, or service host; method/sub-resource → operation | 400 InvalidURI / 405 MethodNotAllowed / 501 NotImplemented | silent |
  * | 2 | injected faults (ctx.faults.decide("cos", Operation)): delay, then drop, throttle, 5xx | socket destroyed / 503 SlowDown / 500 InternalError | sandbox feature; codes [7730] |
- * | 3 | bucket lookup (bucket host only)       | 404 NoSuchBucket "The specified bucket does not exist."   | [7730]; before auth: silent (S3 does the same) |
+ * | 3 | bucket lookup (bucket host only)       | 404 NoSuchBucket "The specified bucket does not exist."   | [7730]; deciding it before authentication: silent |
  * | 4 | region: the bucket exists but in another region than the Host names | 404 NoSuchBucket (no redirect, no x-cos-bucket-region) | [3p] AceDataCloud/Nexior#804, zfile-dev/zfile#200; official docs silent |
  * | 5 | authentication present and well-formed (header, or q-* query of a presigned URL), q-sign-algorithm=sha1 | anonymous: goes on to 9 (only public buckets admit it); malformed: 403 AccessDenied | [7778]; the code for a malformed header is silent |
  * | 6 | q-sign-time / q-key-time window        | end < now: 403 AccessDenied "Request has expired"; start > now + 60 s: 403 RequestTimeTooSkewed | [7730], SDK clock-skew logic (§4.5); the 60 s tolerance and the order of 6 before 7 are silent |
  * | 7 | q-ak (SecretId) known and active       | 403 InvalidAccessKeyId "The Access Key Id you provided does not exist in our records." | [40105], [3p] cos-php-sdk-v5#57 |
- * | 8 | signature over the declared q-header-list / q-url-param-list, the decoded path | 403 SignatureDoesNotMatch "The Signature you specified is invalid." | [7778], [3p] developer/ask/25123 |
+ * | 8 | signature over the declared q-header-list / q-url-param-list, the decoded path | 403 SignatureDoesNotMatch "The Signature you specified is invalid." | [7778]; message [3p] cloud.tencent.com/developer/ask/25123 |
  * | 9 | authorisation: owner keys always; sub-user keys by CAM policy, action `cos:<Operation>`, resource `qcs::cos:<region>:uid/<appid>:<bucket>/<key>` (bucket operations: `.../<bucket>/`); anonymous only on public-read(-write) buckets | 403 AccessDenied "Access Denied." | [7730]; resource format: COS CAM docs (§6.1); evaluation details silent |
  * | 10| the operation itself                   | 404 NoSuchKey / NoSuchCORSConfiguration, 400 BadDigest / EntityTooLarge | [7730], §4.3 |
  *
