@@ -7,10 +7,13 @@
 import type { BackendConfig } from "../common/backend-config";
 import type { StackOutputs } from "../common/outputs";
 import type { State } from "../sandbox/state";
+import { appendBackendLog } from "./backend-logs";
 import { ROOMLESS_STREAMER } from "./rows";
 
 export interface BreakContext {
   outputs: StackOutputs;
+  /** The rendered backend directory (conf/, log/). */
+  backendDir: string;
   /** The backend configuration about to be (re)written; mutate it in place. */
   backend: BackendConfig;
   /** Reads, changes and writes back the sandbox state. */
@@ -123,8 +126,20 @@ const BREAKERS: Record<string, (ctx: BreakContext) => Promise<void>> = {
     await adminSql("SET SESSION sql_mode = ''");
     await adminSql("ALTER TABLE tb_vod MODIFY start_time timestamp NOT NULL DEFAULT '0000-00-00 00:00:00'");
   },
-  "no-room-row": async ({ adminSql }) => {
+  "no-room-row": async ({ adminSql, backendDir }) => {
     await adminSql(`DELETE FROM tb_room WHERE userid = '${ROOMLESS_STREAMER}'`);
+    // What the backend logs when this streamer's next recording callback arrives: the row is not stored.
+    appendBackendLog(backendDir, "mysql", "error", [
+      {
+        at: new Date(Date.now() - 20 * 60_000),
+        interfaceName: "tape_callback",
+        file: "dao_live.class.php",
+        fn: "addTapeFile",
+        line: 118,
+        code: 2003,
+        message: `getRoomInfo Error:${ROOMLESS_STREAMER}`,
+      },
+    ]);
   },
 };
 

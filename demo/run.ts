@@ -182,12 +182,17 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const writeBackend = () => {
       writeBackendDir(backendDir, backend);
     };
-    await step("render conf/OutDefine.php and conf/cdn.route.ini from the outputs", async () => writeBackend());
+    await step("render conf/OutDefine.php and conf/cdn.route.ini from the outputs", async () => {
+      writeBackend();
+      // The backend's log directory (validate reads it for db.replay-window); the CVM image creates it too.
+      fs.mkdirSync(path.join(backendDir, "log"), { recursive: true });
+    });
 
     // 7. break
     await step(`break: ${scenario.breaks[opts.lang]}`, async () => {
       const ctx: BreakContext = {
         outputs,
+        backendDir,
         backend,
         mutateSandbox: (change) => parts.mutateSandboxState(sb.control, change),
         plantCallbackRule: (rule) => parts.plantCallbackRule(sb.control, rule),
