@@ -111,7 +111,15 @@ export async function runChecks(checks: readonly RunnerCheck[], opts: RunnerOpti
   const retries = new Map<string, number>();
   const attempts = new Map<string, Promise<Omit<CheckOutcome, "durationMs" | "retries">>>();
 
-  for (const id of ids) {
+  // Start the ends of the longest prerequisite chains first: their requests go out first, so the dependent calls
+  // they lead to (e.g. PUT → HEAD → DELETE) are not queued behind everyone else's.
+  const depth = new Map<string, number>();
+  const depthOf = (id: string): number => {
+    if (!depth.has(id)) depth.set(id, 1 + Math.max(0, ...byId.get(id)!.prerequisites.map(depthOf)));
+    return depth.get(id)!;
+  };
+  const startOrder = [...ids].sort((a, b) => depthOf(b) - depthOf(a));
+  for (const id of startOrder) {
     const c = byId.get(id)!;
     const ac = new AbortController();
     controllers.set(id, ac);
