@@ -328,6 +328,38 @@ describe("COS errors", () => {
   });
 });
 
+describe("COS decision order (table in sandbox/cos/handler.ts)", () => {
+  const UNKNOWN = { secretId: "AKIDnobody00000000000000000000000000", secretKey: "x".repeat(32) };
+  const WRONG_KEY = { secretId: OWNER.secretId, secretKey: "y".repeat(32) };
+
+  test("bucket lookup and region come before authentication", async () => {
+    expect((await sdkErr(sdk(UNKNOWN).getObject({ Bucket: `nope-${APPID}`, Region: REGION, Key: "x" }))).code).toBe("NoSuchBucket");
+    expect((await sdkErr(sdk(WRONG_KEY).getObject({ Bucket: BUCKET, Region: "ap-beijing", Key: "x" }))).code).toBe("NoSuchBucket");
+    expect((await raw("GET", `nope-${APPID}.cos.${REGION}.myqcloud.com`, "/x")).status).toBe(404); // anonymous too
+  });
+
+  test("time window before SecretId, SecretId before signature", async () => {
+    const late = await startSandbox({ state: state(), now: () => Date.now() + 2 * 3600_000 });
+    try {
+      expect((await sdkErr(sdk(UNKNOWN, late.port).getObject({ Bucket: BUCKET, Region: REGION, Key: "x" }))).message).toBe("Request has expired");
+    } finally {
+      await late.close();
+    }
+    expect((await sdkErr(sdk({ secretId: UNKNOWN.secretId, secretKey: WRONG_KEY.secretKey }).getObject({ Bucket: BUCKET, Region: REGION, Key: "x" }))).code).toBe("InvalidAccessKeyId");
+  });
+
+  test("authorisation before the operation: a sub-user outside its policy never learns whether a key exists", async () => {
+    const e = await sdkErr(sdk(UPLOADER).getObject({ Bucket: OTHER, Region: REGION, Key: "missing" }));
+    expect([e.statusCode, e.code]).toEqual([403, "AccessDenied"]);
+  });
+
+  test("faults come before everything else", async () => {
+    sb.faults.set({ rules: { "cos:GetObject": { throttleRate: 1 } } });
+    const w = await raw("GET", `nope-${APPID}.cos.${REGION}.myqcloud.com`, "/x", { cred: UNKNOWN });
+    expect(w.status).toBe(503);
+  });
+});
+
 describe("COS faults", () => {
   test("throttling: 503 SlowDown", async () => {
     sb.faults.set({ rules: { "cos:HeadObject": { throttleRate: 1 } } });
