@@ -216,7 +216,7 @@ describe("runner: selection", () => {
     const events: ProgressEvent[] = [];
     await runChecks(checks, { only: ["s.b"], timeoutMs: 1000, onProgress: (e) => events.push(e) });
     expect(events[0]).toEqual({ type: "plan", ids: ["s.a", "s.b"] });
-    expect(events.filter((e) => e.type === "start").map((e) => (e as { id: string }).id)).toEqual(["s.a", "s.b"]);
+    expect(events.filter((e) => e.type === "start").map((e) => (e as { id: string }).id)).toEqual(["s.b", "s.a"]);
     expect(events.filter((e) => e.type === "done").map((e) => (e as { id: string }).id).sort()).toEqual(["s.a", "s.b"]);
   });
 });
