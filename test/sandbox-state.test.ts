@@ -5,7 +5,7 @@ import * as path from "path";
 import * as http from "http";
 import { createHash } from "crypto";
 import { InputError } from "../common/errors";
-import { StateStore, credentialPolicy, emptyState, isAllowed, validateState } from "../sandbox/state";
+import { State, StateStore, credentialPolicy, emptyState, isAllowed, validateState } from "../sandbox/state";
 import { route } from "../sandbox/server";
 import { baseState, sdkError, startTestSandbox, TestSandbox } from "./helpers/sandbox";
 
@@ -13,6 +13,36 @@ describe("state schema", () => {
   test("the empty and the base state are valid", () => {
     expect(() => validateState(emptyState())).not.toThrow();
     expect(() => validateState(baseState())).not.toThrow();
+  });
+
+  test("a state using every optional field of the TypeScript types validates (types and schema agree)", () => {
+    const rp = { recordInterval: 1800, storageTime: 0, enable: 1, vodSubAppId: 1, vodFileName: "f", procedure: "p", storageMode: "normal", classId: 1, cosBucketName: "b", cosBucketRegion: "ap-guangzhou", cosBucketPath: "/p" };
+    const full: State = {
+      version: 1, appId: "1250000000", ownerUin: "1",
+      credentials: [{ secretId: "AKIDx", secretKey: "k", kind: "sub-user", uin: "2", status: "Active", createTime: "t",
+        policy: { version: "2.0", statement: [{ effect: "deny", action: ["a"], resource: ["r"], condition: { ip_equal: { "qcs:ip": "1.2.3.4" } } }] } }],
+      cam: {
+        users: [{ name: "u", uin: "2", uid: 3, remark: "r", consoleLogin: 1, createTime: "t", policyIds: [4] }],
+        policies: [{ policyId: 4, policyName: "p", description: "d", type: 2, document: { statement: [] }, addTime: "t", updateTime: "t" }],
+      },
+      buckets: [{ name: "b-1250000000", region: "ap-guangzhou", acl: "public-read-write", createTime: "t", tags: { a: "b" },
+        cors: [{ id: "r1", allowedOrigins: ["*"], allowedMethods: ["GET"], allowedHeaders: ["*"], exposeHeaders: ["ETag"], maxAgeSeconds: 5 }],
+        objects: { "a/b.txt": { body: "aGk=", contentType: "text/plain", etag: '"49f68a5c8493ec2c0bf489821c21fc3b"', lastModified: "t", meta: { "x-cos-meta-a": "b" } } } }],
+      live: {
+        domains: [{ name: "d.example.com", type: 1, status: 0, playType: 2, isDelayLive: 1, isMiniProgramLive: 1, createTime: "t", targetDomain: "x", currentCName: "y" }],
+        callbackTemplates: [{ templateId: 1, templateName: "n", description: "d", streamBeginNotifyUrl: "u", streamEndNotifyUrl: "u", streamMixNotifyUrl: "u", recordNotifyUrl: "u",
+          recordStatusNotifyUrl: "u", snapshotNotifyUrl: "u", pornCensorshipNotifyUrl: "u", callbackKey: "k", pushExceptionNotifyUrl: "u", audioAuditNotifyUrl: "u",
+          recordExceptionNotifyUrl: "u", recordExceptionLevels: ["error"] }],
+        callbackRules: [{ domainName: "d", appName: "a", templateId: 1, createTime: "t", updateTime: "t" }],
+        recordTemplates: [{ templateId: 2, templateName: "n", description: "d", flvParam: rp, hlsParam: rp, mp4Param: rp, aacParam: rp, mp3Param: rp, isDelayLive: 0,
+          hlsSpecialParam: { flowContinueDuration: 5 }, removeWatermark: true, cosStore: 1, flvSpecialParam: { uploadInRecording: true } }],
+        recordRules: [{ domainName: "d", appName: "a", streamName: "s", templateId: 2, createTime: "t", updateTime: "t" }],
+      },
+      cdb: { instances: [{ instanceId: "cdb-1", instanceName: "n", region: "r", zone: "z", status: 1, taskStatus: 0, vip: "v", vport: 1, wanStatus: 2, wanDomain: "w",
+        wanPort: 2, engineVersion: "8.0", engineType: "InnoDB", memory: 1, volume: 1, charset: "utf8", createTime: "t", params: { a: "b" },
+        databases: [{ name: "d", characterSet: "c" }], accounts: [{ user: "u", host: "%", description: "d" }], tags: { a: "b" } }] },
+    };
+    expect(() => validateState(full)).not.toThrow();
   });
 
   test("errors name the field", () => {
