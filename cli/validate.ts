@@ -109,7 +109,7 @@ export function register(program: Command): void {
     .option("--backend-config <file>", "backend values as JSON instead of --backend-dir (shape below)")
     .option("--only <ids>", "run only these checks (comma-separated or repeated) plus their prerequisites", listOption)
     .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("text"))
-    .addOption(new Option("--lang <lang>", "language of titles and messages").choices(["zh", "en"]).default("en"))
+    .addOption(new Option("--lang <lang>", "language of titles and messages").choices(["zh", "en"]).default("zh"))
     .option("--timeout <ms>", `per-check timeout in ms (default ${DEFAULT_CHECK_TIMEOUT_MS})`, intOption("--timeout", 100, 600_000))
     .option("--probe-callback", "also post two harmless signed events to the backend's callback URL (live.callback-reachable)")
     .option("--api-endpoint <url>", "send API 3.0 requests here (keeps the real host names), e.g. the sandbox")
