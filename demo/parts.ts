@@ -14,11 +14,12 @@ import { startSandbox } from "../sandbox/server";
 import {
   exitCodeOf as validationExitCode,
   renderReport as renderValidation,
+  createProgressPrinter,
   runValidation,
   useColor,
   verdictLine as validationVerdict,
 } from "../validators";
-import type { Lang, Report, ReportFormat } from "../validators";
+import type { Lang, ProgressEvent, Report, ReportFormat } from "../validators";
 import type { MysqlServer } from "../sandbox/mariadb";
 import type { FaultConfig } from "../sandbox/faults";
 import type { Sandbox } from "../sandbox/server";
@@ -72,6 +73,8 @@ export async function startSeededSandbox(o: {
   stack: string;
   server: MysqlServer;
   log: (line: string) => void;
+  /** Where the sandbox's per-request log lines go (default: dropped). */
+  requestLog?: (line: string) => void;
 }): Promise<SeededSandbox> {
   const seed = await seedFromStack({
     stackDir: o.stackDir,
@@ -79,7 +82,11 @@ export async function startSeededSandbox(o: {
     owner: newSecretPair(),
     env: {},
   });
-  const sandbox = await startSandbox({ state: seed.state, log: (line) => o.log(`      ${line}`) });
+  const requestLog = o.requestLog;
+  const sandbox = await startSandbox({
+    state: seed.state,
+    log: (line) => (/listening on/.test(line) ? o.log(`      ${line}`) : requestLog?.(`      ${line}`)),
+  });
   o.log(
     `      ${seed.state.buckets.length} bucket(s), ${seed.state.live.domains.length} live domain(s), ` +
       `${seed.state.live.callbackRules.length} callback rule(s), ${seed.state.live.recordRules.length} record rule(s), ` +
@@ -181,6 +188,7 @@ export async function validate(o: {
   ownerKeys: { secretId: string; secretKey: string };
   lang: "zh" | "en";
   timeoutMs?: number;
+  onProgress?: (ev: ProgressEvent) => void;
 }): Promise<Report> {
   let declaredTfJson: Record<string, unknown> | undefined;
   try {
@@ -197,6 +205,7 @@ export async function validate(o: {
     endpoints: { apiEndpoint: o.api, cosEndpoint: o.cos },
     lang: o.lang,
     timeoutMs: o.timeoutMs,
+    onProgress: o.onProgress,
     env: {},
   });
 }
@@ -205,7 +214,7 @@ export function renderReport(r: Report, format: string, lang: string, color = fa
   return renderValidation(r, format as ReportFormat, { lang: lang as Lang, color });
 }
 
-export { useColor };
+export { createProgressPrinter, useColor };
 
 export function exitCodeOf(r: Report): number {
   return validationExitCode(r);

@@ -56,6 +56,8 @@ export interface DemoOptions {
   out?: (text: string) => Promise<void> | void;
   /** Progress/log lines (default: stderr). */
   log?: (line: string) => void;
+  /** Also log every request the sandbox answers (default: only with LIVE_INFRA_DEBUG set). */
+  verbose?: boolean;
   // --- internal hooks (not on the CLI): tests use them ---
   /** Sandbox faults set (through the control API) right before validate. */
   faults?: FaultConfig;
@@ -103,6 +105,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const guard = opts.out ? undefined : guardStdout();
   cleanup.arm();
 
+  const L = (en: string, zh: string) => (opts.lang === "zh" ? zh : en);
   const STEPS = 9;
   let stepNo = 0;
   const step = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
@@ -110,22 +113,22 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const t0 = Date.now();
     safeLog(`[${stepNo}/${STEPS}] ${label}…`);
     const r = await fn();
-    safeLog(`[${stepNo}/${STEPS}] ${label}: done (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    safeLog(`[${stepNo}/${STEPS}] ${label}: ${L("done", "完成")} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     return r;
   };
 
   try {
-    safeLog(`live-infra demo: scenario "${scenario.name}" — breaks: ${scenario.breaks[opts.lang]}`);
+    safeLog(`live-infra demo: ${L("scenario", "场景")} "${scenario.name}" — ${L("breaks", "破坏")}: ${scenario.breaks[opts.lang]}`);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "live-infra-demo-"));
     cleanup.add("remove temp dir", () => fs.rmSync(tmp, { recursive: true, force: true }));
 
     // 1. synth
-    const synth = await step(`synth the "${DEMO_ENV}" stack`, () =>
+    const synth = await step(L(`synth the "${DEMO_ENV}" stack`, `合成 "${DEMO_ENV}" 栈`), () =>
       parts.synthStack(DEMO_ENV, path.join(tmp, "cdktf.out")),
     );
 
     // 2. database server
-    const server = await step("start the TencentDB stand-in (MariaDB)", async () => {
+    const server = await step(L("start the TencentDB stand-in (MariaDB)", "启动 TencentDB 替身（MariaDB）"), async () => {
       const url = opts.mysqlUrl ?? process.env.LIVE_INFRA_TEST_MYSQL_URL;
       const s = url ? await serverFromUrl(url) : await getMysqlServer({ log: "file" });
       cleanup.add("stop MariaDB", () => s.stop());
@@ -137,8 +140,15 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     cleanup.add("close the admin connection", () => admin.end());
 
     // 3. sandbox
-    const sb = await step("start the sandbox, seeded from the stack", async () => {
-      const s = await parts.startSeededSandbox({ stackDir: synth.stackDir, stack: synth.stack, server, log: safeLog });
+    const sb = await step(L("start the sandbox, seeded from the stack", "启动沙箱（按栈填充账号状态）"), async () => {
+      const verbose = opts.verbose ?? !!process.env.LIVE_INFRA_DEBUG;
+      const s = await parts.startSeededSandbox({
+        stackDir: synth.stackDir,
+        stack: synth.stack,
+        server,
+        log: safeLog,
+        requestLog: verbose ? safeLog : undefined,
+      });
       cleanup.add("stop the sandbox", () => s.close());
       return s;
     });
@@ -159,12 +169,16 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     }
 
     // 4. migrate
-    await step(`migrate ${outputs.db_name} (creating the backend user ${outputs.db_user})`, () =>
-      parts.migrate({ server, outputs, log: safeLog }),
+    await step(
+      L(
+        `migrate ${outputs.db_name} (creating the backend user ${outputs.db_user})`,
+        `迁移 ${outputs.db_name}（创建后台账号 ${outputs.db_user}）`,
+      ),
+      () => parts.migrate({ server, outputs, log: safeLog }),
     );
 
     // 5. demo rows
-    await step("seed demo rows (streamers, rooms, recent recordings)", async () => {
+    await step(L("seed demo rows (streamers, rooms, recent recordings)", "写入演示数据（主播、房间、近期录制）"), async () => {
       await admin.query(`USE \`${outputs.db_name}\``);
       const n = await seedDemoRows(admin as Connection, {
         appid: outputs.appid,
@@ -182,14 +196,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const writeBackend = () => {
       writeBackendDir(backendDir, backend);
     };
-    await step("render conf/OutDefine.php and conf/cdn.route.ini from the outputs", async () => {
+    await step(L("render conf/OutDefine.php and conf/cdn.route.ini from the outputs", "按栈输出生成 conf/OutDefine.php 与 conf/cdn.route.ini"), async () => {
       writeBackend();
       // The backend's log directory (validate reads it for db.replay-window); the CVM image creates it too.
       fs.mkdirSync(path.join(backendDir, "log"), { recursive: true });
     });
 
     // 7. break
-    await step(`break: ${scenario.breaks[opts.lang]}`, async () => {
+    await step(`${L("break", "制造故障")}: ${scenario.breaks[opts.lang]}`, async () => {
       const ctx: BreakContext = {
         outputs,
         backendDir,
@@ -237,7 +251,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
 
     // 8. validate
     const v0 = Date.now();
-    const result = await step("validate", () =>
+    // On a terminal, a live checklist on stderr while the checks run (cleared before the report).
+    const printer =
+      opts.format === "text" && !opts.out && process.stderr.isTTY
+        ? parts.createProgressPrinter(process.stderr, { lang: opts.lang, live: true, color: parts.useColor(process.stderr) })
+        : undefined;
+    const result = await step(L("validate", "校验"), () =>
       parts.validate({
         stack: synth.stack,
         stackDir: synth.stackDir,
@@ -248,8 +267,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         ownerKeys: sb.ownerKeys,
         lang: opts.lang,
         timeoutMs: opts.timeoutMs,
+        onProgress: printer?.onProgress,
       }),
     );
+    printer?.clear();
     opts.onValidated?.(Date.now() - v0);
 
     // 9. report

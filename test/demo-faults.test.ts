@@ -62,6 +62,7 @@ async function demo(opts: Partial<DemoOptions> & { scenario: string }): Promise<
   const r = await runDemo({
     format: "json",
     lang: "en",
+    verbose: true,
     ...opts,
     out: (t) => {
       out += t;
