@@ -37,6 +37,8 @@ const paint = (on: boolean, code: string, s: string) => (on ? `\x1b[${code}m${s}
 const LABEL: Record<CheckStatus, string> = { pass: "PASS", fail: "FAIL", warn: "WARN", error: "ERROR", skip: "SKIP" };
 const ICON: Record<CheckStatus, string> = { pass: "✔", fail: "✘", warn: "!", error: "✖", skip: "–" };
 
+const COLON: Record<Lang, string> = { zh: "：", en: ": " };
+
 const T = {
   header: { zh: "live-infra 部署后检查", en: "live-infra post-deploy checks" },
   fix: { zh: "修复", en: "Fix" },
@@ -47,7 +49,6 @@ const T = {
   message: { zh: "说明", en: "Message" },
   problems: { zh: "需要处理的问题", en: "Problems" },
   evidence: { zh: "证据", en: "Evidence" },
-  running: { zh: "检查中", en: "running" },
   stack: { zh: "栈", en: "stack" },
 };
 
@@ -69,8 +70,8 @@ export function renderText(report: Report, opts: RenderOptions): string {
     const indent = " ".repeat(8 + 1);
     if (c.message) out.push(paint(color && c.status === "pass", SGR.dim, `${indent}${c.message}`));
     if (c.status === "fail" || c.status === "warn" || c.status === "error") {
-      out.push(`${indent}${T.fix[lang]}: ${c.remediation}`);
-      if (c.docUrl) out.push(`${indent}${T.doc[lang]}: ${c.docUrl}`);
+      out.push(`${indent}${T.fix[lang]}${COLON[lang]}${c.remediation}`);
+      if (c.docUrl) out.push(`${indent}${T.doc[lang]}${COLON[lang]}${c.docUrl}`);
     }
   }
   const verdict = verdictLine(report, lang);
@@ -99,10 +100,11 @@ const secs = (ms: number) => (ms / 1000).toFixed(3);
 
 function detail(c: ReportCheck, lang: Lang): string {
   const lines = [c.message];
-  if (c.status !== "pass" && c.status !== "skip") lines.push(`${T.fix[lang]}: ${c.remediation}`);
-  if (c.docUrl) lines.push(`${T.doc[lang]}: ${c.docUrl}`);
-  if (c.faqKeyword) lines.push(`${T.keyword[lang]}: ${c.faqKeyword}`);
-  lines.push(`${T.evidence[lang]}: ${JSON.stringify(c.evidence)}`);
+  const k = COLON[lang];
+  if (c.status !== "pass" && c.status !== "skip") lines.push(`${T.fix[lang]}${k}${c.remediation}`);
+  if (c.docUrl) lines.push(`${T.doc[lang]}${k}${c.docUrl}`);
+  if (c.faqKeyword) lines.push(`${T.keyword[lang]}${k}${c.faqKeyword}`);
+  lines.push(`${T.evidence[lang]}${k}${JSON.stringify(c.evidence)}`);
   return lines.join("\n");
 }
 
@@ -234,7 +236,7 @@ export function createProgressPrinter(stream: NodeJS.WritableStream, opts: Progr
     const st = s.status;
     const label =
       st === "running"
-        ? paint(opts.color, SGR.running, `… ${T.running[opts.lang].padEnd(5)}`)
+        ? paint(opts.color, SGR.running, "… RUN  ")
         : paint(opts.color, SGR[st], `${ICON[st]} ${LABEL[st].padEnd(5)}`);
     const extra = s.ms !== undefined ? paint(opts.color, SGR.dim, ` (${s.ms} ms${s.retries ? `, ${s.retries} retries` : ""})`) : "";
     return `${label} ${id.padEnd(w())}  ${titles.get(id) ?? ""}${extra}`;
