@@ -14,8 +14,12 @@ const LANGS: readonly Lang[] = ["zh", "en"];
 function scenarioList(lang: Lang): string {
   const width = Math.max(...SCENARIO_NAMES.map((n) => n.length));
   return SCENARIOS.map((s) => {
-    const fails = s.expect.fail.length ? s.expect.fail.join(", ") : s.expect.warn.length ? `warn ${s.expect.warn.join(", ")}` : "all pass";
-    return `${s.name.padEnd(width)}  ${s.breaks[lang]}  [${fails}]`;
+    const fails = s.expect.fail.length
+      ? `fail: ${s.expect.fail.join(", ")}`
+      : s.expect.warn.length
+        ? `warn: ${s.expect.warn.join(", ")}`
+        : "all pass";
+    return `${s.name.padEnd(width)}  ${s.breaks[lang]}  → ${fails}`;
   }).join("\n");
 }
 
@@ -23,9 +27,9 @@ export function register(program: Command): void {
   program
     .command("demo")
     .description(
-      "Run the whole flow offline: synth the dev stack, start MariaDB (TencentDB stand-in) and the Tencent Cloud\n" +
-        "sandbox seeded from the stack, migrate the schema, seed demo rows, render the backend's OutDefine.php and\n" +
-        "cdn.route.ini, break one thing (--scenario), validate, print the checklist and clean up.\n" +
+      "Run the whole flow offline: synth the dev stack, start MariaDB (TencentDB stand-in) and the Tencent Cloud " +
+        "sandbox seeded from the stack, migrate the schema, seed demo rows, render the backend's OutDefine.php and " +
+        "cdn.route.ini, break one thing (--scenario), validate, print the checklist and clean up. " +
         "Exit code = validate's: 0 nothing failed, 1 a check failed or errored, 2 usage error.",
     )
     .option("--scenario <name>", `what to break before validating (see --list-scenarios)`, "healthy")
