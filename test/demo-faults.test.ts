@@ -110,11 +110,11 @@ describe("transient faults are retried", () => {
 });
 
 test("a hung endpoint: the check ends as error (never pass) within its timeout, dependants skip", async () => {
-  // DescribeLiveCallbackRules answers only after 20 s; the per-check timeout is 2 s.
+  // DescribeLiveCallbackRules answers only after 8 s; the per-check timeout is 2 s.
   const r = await demo({
     scenario: "healthy",
     timeoutMs: 2000,
-    faults: { rules: { "live:DescribeLiveCallbackRules": { latencyMs: 20_000 } } },
+    faults: { rules: { "live:DescribeLiveCallbackRules": { latencyMs: 8000 } } },
   });
   const got = statuses(r);
   expect(got["live.callback-rule"]).toBe("error");
