@@ -191,13 +191,27 @@ describe("COS failures", () => {
 
   it.each([
     ["bucket", (b: BackendConfig) => (b.cos.bucket = "live-demo-typo"), "ERROR_PROXY_SIGN_BUCKET_NOTMATCH", /does not exist/],
-    ["region", (b: BackendConfig) => (b.cos.region = b.cos.region === "ap-shanghai" ? "ap-guangzhou" : "ap-shanghai"), "ERROR_PROXY_SIGN_BUCKET_NOTMATCH", /is in ap-|does not exist/],
+    ["region", (b: BackendConfig) => (b.cos.region = b.cos.region === "ap-shanghai" ? "ap-guangzhou" : "ap-shanghai"), "ERROR_PROXY_SIGN_BUCKET_NOTMATCH", /is not in COSKEY_BUCKET_REGION \(ap-[a-z]+\); it is in ap-guangzhou/],
     ["appid", (b: BackendConfig) => (b.cos.appid = "1259999999"), "ERROR_PROXY_APPID_USERID_NOTMATCH", /APPID/],
   ])("wrong %s: cos.bucket fails and the three after it skip", async (_n, change, keyword, message) => {
     const r = await run(backend(change), { only: ["cos.upload"] });
     expect(statuses(r)).toEqual({ "cos.bucket": "fail", "cos.secret-id": "skip", "cos.secret-key": "skip", "cos.upload": "skip" });
     expect(byId(r, "cos.bucket").faqKeyword).toBe(keyword);
     expect(byId(r, "cos.bucket").message).toMatch(message);
+  });
+});
+
+describe("COS: an existing bucket that is not the stack's", () => {
+  it("cos.bucket fails naming the stack's bucket", async () => {
+    const r = await withState(
+      (s) => {
+        const b = s.buckets[0];
+        s.buckets.push({ ...structuredClone(b), name: `other-bucket-${outputs.appid}`, objects: {} });
+      },
+      () => run(backend((b) => (b.cos.bucket = "other-bucket")), { only: ["cos.bucket"] }),
+    );
+    expect(statuses(r)).toEqual({ "cos.bucket": "fail" });
+    expect(byId(r, "cos.bucket").message).toMatch(/not the stack's/);
   });
 });
 
@@ -247,12 +261,13 @@ describe("Live failures", () => {
   it("--probe-callback: signed event gets {code:0}, a wrongly signed one does not", async () => {
     // A stand-in for tape_callback.php: sign = md5(API_KEY + t).
     const key = outputs.callback_key!;
+    let acceptAll = false;
     const srv = http.createServer((req, res) => {
       let body = "";
       req.on("data", (c) => (body += c));
       req.on("end", () => {
         const j = JSON.parse(body);
-        const ok = j.sign === createHash("md5").update(key + String(j.t)).digest("hex");
+        const ok = acceptAll || j.sign === createHash("md5").update(key + String(j.t)).digest("hex");
         res.writeHead(200, { "Content-Type": "application/json" });
         res.end(JSON.stringify({ code: ok ? 0 : "EC_SYSTEM_INVALID_SIGN" }));
       });
@@ -270,6 +285,16 @@ describe("Live failures", () => {
       );
       expect(byId(r, "live.callback-reachable").status).toBe("pass");
       expect(byId(r, "live.callback-reachable").evidence).toMatchObject({ signed: { httpStatus: 200, code: 0 } });
+      // An endpoint that accepts any signature fails the probe.
+      acceptAll = true;
+      const r2 = await withState(
+        (s) => {
+          s.live.callbackTemplates.find((x) => x.templateId === Number(outputs.callback_template_id))!.recordNotifyUrl = url;
+        },
+        () => run(backend(), { only: ["live.callback-reachable"] }),
+      );
+      expect(byId(r2, "live.callback-reachable").status).toBe("fail");
+      expect(byId(r2, "live.callback-reachable").message).toMatch(/does not check signatures/);
     } finally {
       outputs.callback_url = saved;
       await new Promise((r) => srv.close(r));
