@@ -255,6 +255,23 @@ describe("CosClient transport", () => {
     }
   });
 
+  test("a connection cut in the middle of an answer is kind network", async () => {
+    const srv = await recordingServer((_req, res) => {
+      res.writeHead(200, { "content-length": "100", "x-cos-request-id": "r" });
+      res.write("partial");
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const cos = new CosClient({ ...KEYS, endpoints: resolveEndpoints({ cosEndpoint: srv.url }, {}), timeoutMs: 5000 });
+    try {
+      const e = await cos.getObject({ ...BUCKET, key: "k" }).catch((x) => x);
+      expect(e).toMatchObject({ kind: "network", code: "ECONNRESET" });
+      expect(srv.seen).toHaveLength(1);
+    } finally {
+      cos.close();
+      await srv.close();
+    }
+  });
+
   test("close() aborts a request in flight and leaves no connection open", async () => {
     const srv = await recordingServer(() => {
       /* never answers */

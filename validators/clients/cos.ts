@@ -160,13 +160,22 @@ export class CosClient {
         const tap = Object.create(this.agent) as { addRequest: unknown };
         tap.addRequest = ((req: http.ClientRequest, options: unknown) => {
           inflight = req;
-          req.once("error", (err) => (first ??= { err }));
+          let complete = false;
+          const broken = (err: unknown) => {
+            if (!complete) first = { err };
+          };
+          req.once("error", broken);
           req.once("response", (res) => {
+            first = { status: res.statusCode, headers: res.headers };
             const chunks: Buffer[] = [];
             res.on("data", (c: Buffer) => chunks.push(c));
-            res.on("end", () => (first = { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-            res.on("error", (err) => (first ??= { err }));
-            first = { status: res.statusCode, headers: res.headers };
+            res.on("end", () => {
+              if (!res.complete) return; // Node also ends a cut-off answer; 'aborted' / 'error' said why
+              complete = true;
+              first = { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") };
+            });
+            res.on("aborted", () => broken(Object.assign(new Error("the connection closed before the answer was complete"), { code: "ECONNRESET" })));
+            res.on("error", broken);
           });
           return (this.agent as any).addRequest(req, options);
         }) as never;
