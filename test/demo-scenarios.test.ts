@@ -8,6 +8,7 @@
  * database and user of its own and restores any global setting it changes — and run one after the other (in band
  * within this file). One extra run lets the demo launch its own MariaDB.
  */
+import Ajv from "ajv";
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -109,6 +110,15 @@ function assertTable(s: Scenario, report: Report): void {
 
 const durations: Record<string, number> = {};
 
+/** The report's JSON Schema kept in the repo (validators/report.schema.json). */
+const validateReportSchema = (() => {
+  const schema = JSON.parse(fs.readFileSync(path.join(ROOT, "validators", "report.schema.json"), "utf8"));
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  ajv.addFormat("date-time", /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
+  ajv.addFormat("uri", /^[a-z][a-z0-9+.-]*:\/\/\S+$/i);
+  return ajv.compile(schema);
+})();
+
 beforeAll(() => ensureBuilt(), 600_000);
 
 afterAll(() => {
@@ -130,6 +140,8 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))("demo --scenario %s", 
     }
     expect(report.version).toBe(1);
     expect(report.stack).toBe("live-demo-dev");
+    const valid = validateReportSchema(report);
+    expect(valid ? null : validateReportSchema.errors).toBeNull();
     try {
       assertTable(s, report);
     } catch (err) {
