@@ -153,6 +153,24 @@ describe("TencentApiClient transport", () => {
     }
   });
 
+  test("an answer cut off mid-body fails retryably (node-fetch may only notice at the timeout)", async () => {
+    const srv = await recordingServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+      res.write('{"Response":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const client = new TencentApiClient({ ...KEYS, endpoints: resolveEndpoints({ apiEndpoint: srv.url }, {}), timeoutMs: 500 });
+    try {
+      const err = await client.request("live", "DescribeLiveDomains", {}).catch((e) => e);
+      expect(err).toBeInstanceOf(CloudError);
+      expect(["network", "timeout"]).toContain(err.kind);
+      expect(isRetryable(err)).toBe(true);
+    } finally {
+      client.close();
+      await srv.close();
+    }
+  });
+
   test("a hung endpoint fails with kind timeout", async () => {
     const srv = await recordingServer(() => {
       /* never answers */
