@@ -10,7 +10,10 @@ export class Cleanup {
   constructor(private readonly log: (line: string) => void) {
     const handler = (signal: "SIGINT" | "SIGTERM", code: number) => () => {
       this.log(`${signal}: cleaning up…`);
-      void this.run().finally(() => process.exit(code));
+      void this.run().finally(() => {
+        // Undo steps registered by the still-running flow while we cleaned up are folded into `running`.
+        void this.running!.finally(() => process.exit(code));
+      });
     };
     this.onSignal = { SIGINT: handler("SIGINT", 130), SIGTERM: handler("SIGTERM", 143) };
   }
@@ -21,8 +24,25 @@ export class Cleanup {
     process.once("SIGTERM", this.onSignal.SIGTERM);
   }
 
+  /** True once clean-up has started (signal or end of run): the run should stop adding work. */
+  get started(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Registers an undo step; once clean-up has started, runs it right away (and the run waits for it). */
   add(label: string, fn: () => Promise<void> | void): void {
-    this.steps.push({ label, fn });
+    if (!this.running) {
+      this.steps.push({ label, fn });
+      return;
+    }
+    const late = (async () => {
+      try {
+        await fn();
+      } catch (err) {
+        this.log(`cleanup: ${label} failed: ${(err as Error).message}`);
+      }
+    })();
+    this.running = Promise.all([this.running, late]).then(() => undefined);
   }
 
   /** Runs every step (newest first) once; later calls wait for the same run. */

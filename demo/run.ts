@@ -110,9 +110,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   let stepNo = 0;
   const step = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
     stepNo++;
+    if (cleanup.started) throw new Error("interrupted");
     const t0 = Date.now();
     safeLog(`[${stepNo}/${STEPS}] ${label}…`);
     const r = await fn();
+    if (cleanup.started) throw new Error("interrupted");
     safeLog(`[${stepNo}/${STEPS}] ${label}: ${L("done", "完成")} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     return r;
   };

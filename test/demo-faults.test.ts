@@ -10,12 +10,15 @@
  */
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as mysql from "mysql2/promise";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { backendConfigFromOutputs, writeBackendDir } from "../common/backend-config";
 import { writeStackOutputs, StackOutputs } from "../common/outputs";
 import { runDemo, DemoOptions, DemoResult } from "../demo/run";
 import { renderReport } from "../demo/parts";
+import { getMysqlServer } from "../sandbox/mariadb";
 import { SCENARIOS } from "../demo/scenarios";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -300,3 +303,83 @@ test("secret canaries appear in no report format or language, nor in the log", a
   }
   for (const s of secrets) expect(r.out + r.log.join("\n")).not.toContain(s);
 }, 180_000);
+
+describe("clean-up", () => {
+  const refuses = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: "127.0.0.1", port });
+      s.once("connect", () => {
+        s.destroy();
+        resolve(false);
+      });
+      s.once("error", () => resolve(true));
+    });
+
+  async function adminConn() {
+    const server = await getMysqlServer();
+    const conn = await mysql.createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
+    return { conn, server };
+  }
+
+  test("an error mid-run still stops the sandbox, drops the demo database and removes the temp dir", async () => {
+    let seen: { tmp: string; sandboxPort: number; db: string } | undefined;
+    await expect(
+      demo({
+        scenario: "healthy",
+        mysqlUrl: (await getMysqlServer()).url,
+        beforeValidate: (ctx) => {
+          seen = { tmp: path.dirname(ctx.backendDir), sandboxPort: Number(new URL(ctx.endpoints.api).port), db: ctx.outputs.db_name };
+          throw new Error("boom (planted by the test)");
+        },
+      }),
+    ).rejects.toThrow("boom");
+    expect(seen).toBeDefined();
+    expect(fs.existsSync(seen!.tmp)).toBe(false);
+    expect(await refuses(seen!.sandboxPort)).toBe(true);
+    const { conn } = await adminConn();
+    try {
+      const [rows] = await conn.query("SHOW DATABASES LIKE ?", [seen!.db]);
+      expect(rows).toHaveLength(0);
+    } finally {
+      await conn.end();
+    }
+  }, 180_000);
+
+  test("Ctrl-C (SIGINT) on the real CLI: exit 130, sandbox stopped, demo database dropped, init_connect restored", async () => {
+    const { conn, server } = await adminConn();
+    try {
+      const [[before]] = (await conn.query("SELECT @@GLOBAL.init_connect AS v")) as unknown as [[{ v: string }]];
+      const child = spawn(process.execPath, [CLI, "demo", "--scenario", "db-timezone", "--format", "json", "--lang", "en"], {
+        cwd: ROOT,
+        env: { ...process.env, LIVE_INFRA_TEST_MYSQL_URL: server.url, LIVE_INFRA_DEBUG: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      const exited = new Promise<number | null>((resolve) =>
+        child.on("close", (code, signal) => resolve(code ?? (signal === "SIGINT" ? 130 : null))),
+      );
+      await new Promise<void>((resolve) => {
+        child.stderr.on("data", (c: Buffer) => {
+          stderr += c.toString("utf8");
+          if (/\[7\/9\]/.test(stderr)) resolve();
+        });
+        child.on("close", () => resolve());
+      });
+      child.kill("SIGINT");
+      const code = await exited;
+      const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1]);
+      const db = /creating database (\S+)/.exec(stderr)?.[1];
+      expect(port).toBeGreaterThan(0);
+      expect(db).toMatch(/^live_demo_/);
+      // Either the signal arrived in time (130) or the run had already finished (exit 1 for db-timezone).
+      expect([130, 1]).toContain(code);
+      expect(await refuses(port)).toBe(true);
+      const [rows] = await conn.query("SHOW DATABASES LIKE ?", [db]);
+      expect(rows).toHaveLength(0);
+      const [[after]] = (await conn.query("SELECT @@GLOBAL.init_connect AS v")) as unknown as [[{ v: string }]];
+      expect(after.v).toBe(before.v);
+    } finally {
+      await conn.end();
+    }
+  }, 180_000);
+});
