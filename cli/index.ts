@@ -5,17 +5,33 @@
  */
 import { Command, CommanderError } from "commander";
 import { EXIT_USAGE, reportError } from "./run";
-import * as synth from "./synth";
-import * as sandbox from "./sandbox";
-import * as migrate from "./migrate";
-import * as validate from "./validate";
-import * as demo from "./demo";
 
+// cdktf's libraries phone home unless told not to; nothing here may reach the network.
 process.env.CHECKPOINT_DISABLE = "1";
 
-const COMMANDS: ReadonlyArray<{ register(p: Command): void }> = [synth, sandbox, migrate, validate, demo];
+interface CommandModule {
+  register(program: Command): void;
+}
 
-export function buildProgram(): Command {
+/**
+ * The commands, with a one-line summary for the top-level help. Only the command being run is loaded (each pulls in
+ * heavy dependencies: cdktf, the SDKs, ajv), so `live-infra validate` does not pay for loading the synth code.
+ */
+const COMMANDS: ReadonlyArray<{ name: string; summary: string; load(): CommandModule }> = [
+  { name: "synth", summary: "Synthesize the stacks and check them against the provider schema", load: () => require("./synth") },
+  { name: "sandbox", summary: "Run the local Tencent Cloud emulator (API 3.0, COS, control API)", load: () => require("./sandbox") },
+  { name: "migrate", summary: "Bring the live_demo database to the declared schema (never destructive)", load: () => require("./migrate") },
+  { name: "validate", summary: "Check a deployed stack and the backend's configuration against every FAQ item", load: () => require("./validate") },
+  { name: "demo", summary: "Run the whole flow offline and validate it (npm run demo)", load: () => require("./demo") },
+];
+
+/** The command a command line asks for: the first operand, or the one after `help`. */
+function requestedCommand(args: readonly string[]): string | undefined {
+  const operands = args.filter((a) => !a.startsWith("-"));
+  return operands[0] === "help" ? operands[1] : operands[0];
+}
+
+export function buildProgram(args: readonly string[] = process.argv.slice(2)): Command {
   const program = new Command();
   program
     .name("live-infra")
@@ -25,13 +41,17 @@ export function buildProgram(): Command {
     )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const mod of COMMANDS) mod.register(program);
+  const wanted = requestedCommand(args);
+  for (const c of COMMANDS) {
+    if (c.name === wanted) c.load().register(program);
+    else program.command(c.name).description(c.summary); // listed in the help; never run
+  }
   program.commands.forEach((c) => c.exitOverride());
   return program;
 }
 
 async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = buildProgram(argv.slice(2));
   try {
     await program.parseAsync(argv);
   } catch (err) {
