@@ -11,6 +11,7 @@
 import Ajv from "ajv";
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as net from "net";
 import * as path from "path";
 import { SCENARIOS, Scenario, expectedStatus } from "../demo/scenarios";
 
@@ -165,9 +166,18 @@ test("healthy with the demo's own MariaDB (no LIVE_INFRA_TEST_MYSQL_URL), text f
   expect(r.stderr).toMatch(/launched MariaDB/);
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/结论/);
-  // The MariaDB it launched is gone (its datadir removed).
+  // The MariaDB it launched is stopped.
   const m = /launched MariaDB on 127\.0\.0\.1:(\d+)/.exec(r.stderr);
   expect(m).not.toBeNull();
+  const refused = await new Promise<boolean>((resolve) => {
+    const s = net.connect({ host: "127.0.0.1", port: Number(m![1]) });
+    s.once("connect", () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once("error", () => resolve(true));
+  });
+  expect(refused).toBe(true);
 }, 180_000);
 
 describe("CLI surface", () => {
