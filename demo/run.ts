@@ -23,10 +23,9 @@ import { backendConfigFromOutputs, writeBackendDir, BackendConfig } from "../com
 import { InputError } from "../common/errors";
 import { redact } from "../common/mask";
 import { readStackOutputs, StackOutputs } from "../common/outputs";
-import { freePort, getMysqlServer, MysqlServer } from "../sandbox/mariadb";
+import { freePort, launchMariaDb, parseServerUrl, MysqlServer } from "../sandbox/mariadb";
 import type { FaultConfig } from "../sandbox/faults";
 import type { Sandbox } from "../sandbox/server";
-import type { State } from "../sandbox/state";
 import { breakerFor, BreakContext } from "./breakage";
 import { Cleanup } from "./cleanup";
 import * as parts from "./parts";
@@ -132,7 +131,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     // 2. database server
     const server = await step(L("start the TencentDB stand-in (MariaDB)", "启动 TencentDB 替身（MariaDB）"), async () => {
       const url = opts.mysqlUrl ?? process.env.LIVE_INFRA_TEST_MYSQL_URL;
-      const s = url ? await serverFromUrl(url) : await getMysqlServer({ log: "file" });
+      const s = url ? serverFromUrl(url) : await launchMariaDb({ log: "file" });
       cleanup.add("stop MariaDB", () => s.stop());
       if (s.password) secrets.add(s.password);
       safeLog(`      ${s.external ? "using the existing server at" : "launched MariaDB on"} ${s.host}:${s.port}`);
@@ -284,7 +283,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     // The text checklist ends with validate's verdict line; other formats get it on stderr.
     await write(reportText.endsWith("\n") ? reportText : `${reportText}\n`);
     if (opts.format === "text") {
-      safeLog(`live-infra demo: scenario "${scenario.name}" — exit ${exitCode}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      safeLog(
+        `live-infra demo: ${L("scenario", "场景")} "${scenario.name}" — ${L("exit code", "退出码")} ${exitCode}, ` +
+          `${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
     } else {
       safeLog(parts.verdictLine(result, scenario, opts.lang, Date.now() - started));
     }
@@ -297,15 +299,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   }
 }
 
-async function serverFromUrl(url: string): Promise<MysqlServer> {
-  const prev = process.env.LIVE_INFRA_TEST_MYSQL_URL;
-  process.env.LIVE_INFRA_TEST_MYSQL_URL = url;
-  try {
-    return await getMysqlServer();
-  } finally {
-    if (prev === undefined) delete process.env.LIVE_INFRA_TEST_MYSQL_URL;
-    else process.env.LIVE_INFRA_TEST_MYSQL_URL = prev;
-  }
+/** An existing server named by URL: used as is, never stopped. */
+function serverFromUrl(url: string): MysqlServer {
+  const p = parseServerUrl(url);
+  return { url, host: p.host, port: p.port, user: p.user, password: p.password, external: true, stop: async () => undefined };
 }
-
-export type { State };
