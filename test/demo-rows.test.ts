@@ -1,5 +1,5 @@
 /**
- * The demo's rows on a real MariaDB: they satisfy the backend's own queries (the replay list Q2 within the 7-day
+ * The scenario catalogue against the validators' check graph, and the demo's rows on a real MariaDB: they satisfy the backend's own queries (the replay list Q2 within the 7-day
  * window, the room lookup Q4), re-seeding is idempotent, and the database-side breakages apply under MySQL 8's
  * strict sql_mode.
  */
@@ -7,6 +7,9 @@ import * as mysql from "mysql2/promise";
 import { getMysqlServer, MysqlServer } from "../sandbox/mariadb";
 import { MIGRATIONS } from "../stacks/database/migrations";
 import { DEMO_STREAMERS, ROOMLESS_STREAMER, seedDemoRows } from "../demo/rows";
+import { BREAKER_NAMES } from "../demo/breakage";
+import { SCENARIOS, SCENARIO_NAMES, expectedStatus } from "../demo/scenarios";
+import { CATALOGUE } from "../validators/catalogue";
 
 const CTX = {
   appid: "1250000000",
@@ -84,4 +87,50 @@ test("the database breakages apply under strict sql_mode", async () => {
     "SELECT a.userid FROM tb_account a LEFT JOIN tb_room r ON r.userid = a.userid WHERE r.userid IS NULL",
   );
   expect((orphans as Array<{ userid: string }>).map((r) => r.userid)).toEqual([ROOMLESS_STREAMER]);
+});
+
+describe("scenario catalogue", () => {
+  test("every scenario has a breakage and every breakage a scenario", () => {
+    expect([...BREAKER_NAMES].sort()).toEqual([...SCENARIO_NAMES].sort());
+  });
+
+  test("names are the public contract", () => {
+    expect(SCENARIO_NAMES).toEqual([
+      "healthy",
+      "wrong-bucket",
+      "wrong-region",
+      "wrong-appid",
+      "wrong-secret-id",
+      "wrong-secret-key",
+      "callback-url-missing",
+      "callback-url-wrong",
+      "callback-rule-missing",
+      "callback-rule-on-play-domain",
+      "callback-key-mismatch",
+      "record-rule-missing",
+      "db-unreachable",
+      "db-timezone",
+      "tb-vod-missing",
+      "tb-vod-zero-date",
+      "no-room-row",
+    ]);
+  });
+
+  test("expected statuses name catalogue checks and agree with its prerequisite graph", () => {
+    const prereqs = new Map(CATALOGUE.map((c) => [c.id, c.prerequisites]));
+    for (const s of SCENARIOS) {
+      for (const id of [...s.expect.fail, ...s.expect.skip, ...s.expect.warn]) expect(prereqs.has(id)).toBe(true);
+      // A check is skipped exactly when one of its prerequisites did not pass (fail or skip).
+      for (const c of CATALOGUE) {
+        if (c.optIn) continue;
+        const blocked = c.prerequisites.some((p) => ["fail", "skip"].includes(expectedStatus(s, p)));
+        expect({ scenario: s.name, id: c.id, skip: expectedStatus(s, c.id) === "skip" }).toEqual({
+          scenario: s.name,
+          id: c.id,
+          skip: blocked,
+        });
+      }
+      expect(s.expect.exitCode).toBe(s.expect.fail.length ? 1 : 0);
+    }
+  });
 });
