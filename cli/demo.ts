@@ -40,7 +40,8 @@ export function register(program: Command): void {
       "after",
       "\nProgress and logs (and the verdict, with --format json|junit|markdown) go to stderr.\n" +
         "LIVE_INFRA_TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/ reuses an existing server instead of launching MariaDB\n" +
-        "(the demo then uses a database and user of its own and drops them afterwards).\n\n" +
+        "(the demo then uses a database and user of its own and drops them afterwards).\n" +
+        "LIVE_INFRA_DEBUG=1 also logs every request the sandbox answers (SecretIds masked).\n\n" +
         `Scenarios:\n${scenarioList("en").replace(/^/gm, "  ")}\n\n` +
         "Examples:\n  npm run demo\n  npx live-infra demo --scenario wrong-secret-key --lang en\n" +
         "  npx live-infra demo --scenario tb-vod-missing --format json > report.json\n",
