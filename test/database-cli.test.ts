@@ -1,28 +1,15 @@
 // `live-infra migrate` as a real process (node dist/cli/index.js): exit codes 0/1/2, --dry-run, --stack with an
 // outputs file, --create-user, and that no password ever appears in its output.
-import { spawn, spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { writeStackOutputs, StackOutputs } from "../common/outputs";
 import { createTestDatabase, testServer, withRootConnection, TestDatabase } from "./helpers/mysql";
 
-const ROOT = path.resolve(__dirname, "..");
-const CLI = path.join(ROOT, "dist", "cli", "index.js");
+import { CLI, REPO_ROOT as ROOT, requireBuiltCli } from "./helpers/cli";
 const SECRET = "Sup3r-Secret-Pw";
 
-/** Builds dist/ when it is missing or older than the sources this suite exercises (`npm run build` equivalent). */
-function ensureBuilt(): void {
-  const sources = ["cli/migrate.ts", "cli/index.ts", "cli/run.ts", "common/outputs.ts", "common/mask.ts", "common/errors.ts"]
-    .concat(fs.readdirSync(path.join(ROOT, "stacks/database")).map((f) => `stacks/database/${f}`))
-    .map((f) => path.join(ROOT, f));
-  const built = fs.existsSync(CLI) && fs.existsSync(path.join(ROOT, "dist/cli/migrate.js")) ? fs.statSync(path.join(ROOT, "dist/cli/migrate.js")).mtimeMs : 0;
-  if (sources.some((f) => fs.existsSync(f) && fs.statSync(f).mtimeMs > built)) {
-    // tsc emits even when unrelated files have type errors; a missing output is what fails below.
-    spawnSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "ignore" });
-  }
-  if (!fs.existsSync(CLI)) throw new Error("dist/cli/index.js missing: run `npm run build`");
-}
 
 interface Run {
   code: number | null;
@@ -53,7 +40,7 @@ function expectNoSecret(r: Run, ...secrets: string[]): void {
 const dbs: TestDatabase[] = [];
 let tmp: string;
 beforeAll(() => {
-  ensureBuilt();
+  requireBuiltCli();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "migrate-cli-"));
 });
 afterAll(async () => {

@@ -8,7 +8,7 @@
  *  - secret canaries (and the run's real secrets) appear in no report format, language, or log line.
  * Fault runs use runDemo in-process with its internal `faults` hook (set through the sandbox control API).
  */
-import { spawn, spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as mysql from "mysql2/promise";
 import * as net from "net";
@@ -21,42 +21,10 @@ import { renderReport } from "../demo/parts";
 import { getMysqlServer } from "../sandbox/mariadb";
 import { SCENARIOS } from "../demo/scenarios";
 
-const ROOT = path.resolve(__dirname, "..");
-const CLI = path.join(ROOT, "dist", "cli", "index.js");
+import { CLI, REPO_ROOT as ROOT, requireBuiltCli, runCli } from "./helpers/cli";
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (/\.(ts|json)$/.test(e.name)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
-function ensureBuilt(): void {
-  const rooms = ["stacks", "validators", "sandbox", "common", "cli", "demo"].map((d) => path.join(ROOT, d));
-  const src = Math.max(...rooms.filter((d) => fs.existsSync(d)).map(newestSource));
-  if (fs.existsSync(CLI) && fs.statSync(CLI).mtimeMs > src) return;
-  const t0 = Date.now();
-  const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
-  // tsc emits even with type errors (reported by `npm run typecheck`); only a missing or stale CLI stops the suite.
-  if (!fs.existsSync(CLI) || fs.statSync(CLI).mtimeMs < t0 - 1000) {
-    throw new Error(`npm run build did not produce ${CLI}:\n${r.stdout}\n${r.stderr}`);
-  }
-}
 
-function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (c: Buffer) => out.push(c));
-    child.stderr.on("data", (c: Buffer) => err.push(c));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
-  });
-}
 
 /** runDemo in-process with output captured. */
 async function demo(opts: Partial<DemoOptions> & { scenario: string }): Promise<DemoResult & { out: string; log: string[] }> {
@@ -77,7 +45,7 @@ async function demo(opts: Partial<DemoOptions> & { scenario: string }): Promise<
 
 const statuses = (r: DemoResult) => Object.fromEntries(r.result.checks.map((c) => [c.id, c.status]));
 
-beforeAll(() => ensureBuilt(), 600_000);
+beforeAll(() => requireBuiltCli());
 
 describe("transient faults are retried", () => {
   let healthy: Record<string, string>;

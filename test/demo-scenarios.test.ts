@@ -9,14 +9,12 @@
  * within this file). One extra run lets the demo launch its own MariaDB.
  */
 import Ajv from "ajv";
-import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { SCENARIOS, Scenario, expectedStatus } from "../demo/scenarios";
 
-const ROOT = path.resolve(__dirname, "..");
-const CLI = path.join(ROOT, "dist", "cli", "index.js");
+import { REPO_ROOT as ROOT, requireBuiltCli, runCli } from "./helpers/cli";
 
 /** The check ids of the issue's table that every demo report carries (opt-in live.callback-reachable is omitted). */
 const CORE_CHECKS = [
@@ -50,40 +48,8 @@ interface Report {
   checks: Check[];
 }
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (/\.(ts|json)$/.test(e.name)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
-/** `npm run build` unless dist/cli/index.js is newer than every source file. */
-export function ensureBuilt(): void {
-  const rooms = ["stacks", "validators", "sandbox", "common", "cli", "demo"].map((d) => path.join(ROOT, d));
-  const src = Math.max(...rooms.filter((d) => fs.existsSync(d)).map(newestSource));
-  if (fs.existsSync(CLI) && fs.statSync(CLI).mtimeMs > src) return;
-  const t0 = Date.now();
-  const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
-  // tsc emits even with type errors (reported by `npm run typecheck`); only a missing or stale CLI stops the suite.
-  if (!fs.existsSync(CLI) || fs.statSync(CLI).mtimeMs < t0 - 1000) {
-    throw new Error(`npm run build did not produce ${CLI}:\n${r.stdout}\n${r.stderr}`);
-  }
-}
 
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (c: Buffer) => out.push(c));
-    child.stderr.on("data", (c: Buffer) => err.push(c));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
-  });
-}
 
 function assertTable(s: Scenario, report: Report): void {
   const ids = report.checks.map((c) => c.id);
@@ -120,7 +86,7 @@ const validateReportSchema = (() => {
   return ajv.compile(schema);
 })();
 
-beforeAll(() => ensureBuilt(), 600_000);
+beforeAll(() => requireBuiltCli());
 
 afterAll(() => {
   process.stderr.write(

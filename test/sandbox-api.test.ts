@@ -2,7 +2,7 @@
 // wire): each auth failure returns its real code; generic parameter errors; sub-user CAM checks.
 import { CommonClient } from "tencentcloud-sdk-nodejs-common";
 import { Credential } from "../sandbox/state";
-import { OWNER, SIGNER, VERSIONS, baseState, sdkError, startTestSandbox, TestSandbox } from "./helpers/sandbox";
+import { OWNER, SIGNER, baseState, sdkError, startTestSandbox, TestSandbox } from "./helpers/sandbox";
 
 let t: TestSandbox;
 let skewMs = 0;

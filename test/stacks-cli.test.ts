@@ -1,5 +1,5 @@
 /**
- * `live-infra synth` as a real process (the compiled CLI in dist/; built here with `npm run build` when missing).
+ * `live-infra synth` as a real process (the compiled CLI in dist/, built by the jest global setup).
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -9,7 +9,7 @@ import { checkSynthesizedFile } from "../stacks/conformance";
 import { createTestDatabase, testServer } from "./helpers/mysql";
 import { envDoc, REPO_ROOT } from "./helpers/stacks-fixtures";
 
-const CLI = path.join(REPO_ROOT, "dist", "cli", "index.js");
+import { CLI, requireBuiltCli } from "./helpers/cli";
 
 function run(args: string[], cwd = REPO_ROOT) {
   const r = spawnSync(process.execPath, [CLI, ...args], {
@@ -21,24 +21,12 @@ function run(args: string[], cwd = REPO_ROOT) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Newest modification time of the sources the synth command is built from (stacks/ and cli/synth.ts). */
-function newestSource(): number {
-  let newest = fs.statSync(path.join(REPO_ROOT, "cli", "synth.ts")).mtimeMs;
-  for (const f of fs.readdirSync(path.join(REPO_ROOT, "stacks"), { recursive: true }) as string[]) {
-    if (f.endsWith(".ts")) newest = Math.max(newest, fs.statSync(path.join(REPO_ROOT, "stacks", f)).mtimeMs);
-  }
-  return newest;
-}
 
 let tmp: string;
 beforeAll(() => {
-  const built = path.join(REPO_ROOT, "dist", "stacks", "synth.js");
-  if (!fs.existsSync(CLI) || !fs.existsSync(built) || fs.statSync(built).mtimeMs < newestSource()) {
-    // `npm ci` builds in `prepare`; rebuild only when the sources changed since (tsc emits despite type errors).
-    spawnSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "ignore", timeout: 240_000 });
-  }
+  requireBuiltCli();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "live-infra-synth-cli-"));
-}, 300_000);
+});
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe("live-infra synth (CLI process)", () => {

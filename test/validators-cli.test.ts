@@ -1,9 +1,9 @@
 /**
- * `live-infra validate` as a real process (node dist/cli/index.js; built here when missing or stale): usage and
+ * `live-infra validate` as a real process (node dist/cli/index.js, built by the jest global setup): usage and
  * input errors exit 2 naming file and line; a run against an in-process sandbox + real MariaDB prints exactly the
  * report on stdout for --format json/junit/markdown, the verdict on stderr, and exits 0/1.
  */
-import { spawn, spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -15,31 +15,11 @@ import { migrate } from "../stacks/database/migrate";
 import { synthesize } from "../stacks/synth";
 import { createTestDatabase, testServer, TestDatabase, uniqueName, withRootConnection } from "./helpers/mysql";
 
-const ROOT = path.resolve(__dirname, "..");
-const CLI = path.join(ROOT, "dist", "cli", "index.js");
+import { CLI, REPO_ROOT as ROOT, requireBuiltCli } from "./helpers/cli";
 const OWNER = { secretId: "AKIDvalidateCliOwner0000000000000001", secretKey: "validateCliOwnerSecretKey0000001" };
 
-function newestSource(dirs: string[]): number {
-  let newest = 0;
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-    }
-  };
-  for (const d of dirs) if (fs.existsSync(path.join(ROOT, d))) walk(path.join(ROOT, d));
-  return newest;
-}
 
-beforeAll(() => {
-  const built = fs.existsSync(path.join(ROOT, "dist/cli/validate.js")) ? fs.statSync(path.join(ROOT, "dist/cli/validate.js")).mtimeMs : 0;
-  if (!built || newestSource(["cli", "validators", "common"]) > built) {
-    // Type errors elsewhere still emit JavaScript; only a missing CLI fails the suite.
-    spawnSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "ignore" });
-  }
-  if (!fs.existsSync(CLI)) throw new Error("dist/cli/index.js missing: run `npm run build`");
-}, 180_000);
+beforeAll(() => requireBuiltCli());
 
 interface Run {
   code: number | null;
