@@ -397,6 +397,12 @@ export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[], 
       }
       continue;
     }
+    if (issue.code === "invalid_key") {
+      // A record key (tags) failed its own rules: say which, and show the key rather than its value.
+      const reasons = [...new Set(issue.issues.map((i) => i.message))].join("; ");
+      lines.push(`${file}: field "${fieldName(p)}": bad key: ${reasons} (got ${showValue(p[p.length - 1])})`);
+      continue;
+    }
     const got = valueAt(input, p);
     const name = p.length ? fieldName(p) : "(top level)";
     let message = issue.message;

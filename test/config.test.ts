@@ -142,8 +142,11 @@ describe("environment config", () => {
   });
 
   test("tags: no reserved prefixes, no overriding the standard tags", () => {
-    oneProblem((d) => (d.tags = { "qcloud:x": "1" }), "tags.qcloud:x");
-    oneProblem((d) => (d.tags = { environment: "x" }), "tags.environment");
+    expect(oneProblem((d) => (d.tags = { "qcloud:x": "1" }), "tags.qcloud:x")).toContain(
+      'bad key: tag keys must not start with qcloud, tencent, project (reserved by Tencent Cloud) (got "qcloud:x")',
+    );
+    expect(oneProblem((d) => (d.tags = { environment: "x" }), "tags.environment")).toContain("are set by the stack");
+    expect(oneProblem((d) => (d.tags = { "a\tb": "x" }), "tags.a\tb")).toContain("1–127 characters");
   });
 
   test("other fields: recording formats, CORS origins, names, variables", () => {
