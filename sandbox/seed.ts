@@ -91,7 +91,8 @@ function parseMysqlUrl(url: string): { host: string; port: number } {
   try {
     u = new URL(url);
   } catch {
-    throw new InputError(`--mysql-url: "${url.replace(/\/\/[^@/]*@/, "//***@")}" is not a URL; use mysql://user:password@host:port/db`);
+    // Mask up to the last "@": a password may itself hold "/" or "@" (that is often why the URL does not parse).
+    throw new InputError(`--mysql-url: "${url.replace(/\/\/.*@/s, "//***@")}" is not a URL; use mysql://user:password@host:port/db`);
   }
   if (u.protocol !== "mysql:") {
     throw new InputError(`--mysql-url: the scheme must be mysql:// (got ${u.protocol})`);

@@ -175,6 +175,15 @@ describe("seeding a hand-made stack", () => {
     );
   });
 
+  test("an unparsable --mysql-url never shows its password, even one holding / or @", async () => {
+    const dir = writeStack("fx-mysql-url", fixture());
+    for (const url of ["mysql://root:se/cret@127.0.0.1:3306/db", "mysql://root:sec@ret@127.0.0.1:99999/db"]) {
+      const err = await seedFromStack({ stackDir: dir, mysqlUrl: url, writeOutputs: false }).catch((e: Error) => e);
+      expect(String(err)).toMatch(/--mysql-url: "mysql:\/\/\*\*\*@127\.0\.0\.1:\d+\/db" is not a URL/);
+      expect(String(err)).not.toMatch(/cret|ret@/);
+    }
+  });
+
   test("a dangling reference and a missing file are InputErrors", async () => {
     const doc = fixture();
     doc.output.bucket.value = ref("tencentcloud_cos_bucket.nope.bucket");
