@@ -95,9 +95,12 @@ export function parseFaultSpec(text: string, source = "--fault"): FaultSpec {
     const m = /^([A-Za-z]+)=(.+)$/.exec(part);
     const key = m && alias[m[1].toLowerCase()];
     if (!m || !key) throw new InputError(`${source}: "${part}" is not KEY=VALUE with KEY one of latency, throttle, error, drop`);
-    spec[key] = Number(m[2]);
+    const v = Number(m[2]);
+    if (m[2].trim() === "" || !Number.isFinite(v) || v < 0) throw new InputError(`${source}: "${part}": the value must be a number ≥ 0`);
+    if (key !== "latencyMs" && v > 1) throw new InputError(`${source}: "${part}": a rate must be between 0 and 1`);
+    spec[key] = v;
   }
-  return validateFaultConfig({ rules: { x: spec } }, source).rules.x;
+  return spec;
 }
 
 export class Faults {
