@@ -106,8 +106,9 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, c
         return reply(res, 200, { seed: ctx.faults.seed, ...ctx.faults.get() });
       case "PUT /_sandbox/faults": {
         const { seed, ...config } = body;
+        const newSeed = seed === undefined ? undefined : int(seed, "seed"); // checked first: a bad seed changes nothing
         ctx.faults.set(config, "PUT /_sandbox/faults");
-        if (seed !== undefined) ctx.faults.reseed(int(seed, "seed"));
+        if (newSeed !== undefined) ctx.faults.reseed(newSeed);
         ctx.log(`control: faults set (${Object.keys(ctx.faults.get().rules).length} rule(s))`);
         return reply(res, 200, { ok: true });
       }

@@ -121,6 +121,9 @@ describe("faults seen through the SDK", () => {
     expect(t.sb.faults.seed).toBe(5);
     expect((await sdkError(t.client("live").request("DescribeLiveDomains", {}))).code).toBe("RequestLimitExceeded");
     expect(await put({ rules: { "live:*": { throttleRate: 7 } } })).toBe(400);
+    // A bad seed is refused before anything changes: the throttling rule stays.
+    expect(await put({ rules: {}, seed: "x" })).toBe(400);
+    expect(Object.keys(t.sb.faults.get().rules)).toEqual(["live:*"]);
     expect(await put({ rules: {} })).toBe(200);
     expect((await t.client("live").request("DescribeLiveDomains", {})).AllCount).toBe(0);
   });
