@@ -201,7 +201,9 @@ export class Database extends Construct {
     this.userName = this.account.name;
 
     // Schema migration as root (DDL); the backend account never gets DDL rights. Connection details go in the
-    // provisioner's environment only, never on the command line.
+    // provisioner's environment only, never on the command line. local-exec inherits the deployer's environment,
+    // so the admin variables are blanked: a LIVE_INFRA_ADMIN_URL left in the shell (e.g. from a demo) would
+    // otherwise make migrate run against that server instead of this instance.
     const migrateHost = props.publicAccess ? this.instance.internetHost : this.instance.intranetIp;
     const migratePort = Token.asString(props.publicAccess ? this.instance.internetPort : this.instance.intranetPort);
     this.schema = new DataResource(this, "schema", {
@@ -214,6 +216,8 @@ export class Database extends Construct {
           environment: {
             LIVE_INFRA_MYSQL_URL: `mysql://root@${migrateHost}:${migratePort}/${DB_NAME}`,
             LIVE_INFRA_MYSQL_PASSWORD: this.rootPassword.result,
+            LIVE_INFRA_ADMIN_URL: "",
+            LIVE_INFRA_ADMIN_PASSWORD: "",
           },
         },
       ],

@@ -103,13 +103,24 @@ describe("the synthesized migration provisioner, run as terraform's local-exec w
         .replace("mysql://root@", `mysql://${encodeURIComponent(server.user)}@`)
         .replace(/\/live_demo$/, `/${db.name}`);
     const environment = Object.fromEntries(Object.entries<string>(exec.environment).map(([k, v]) => [k, fill(v)]));
-    expect(Object.keys(environment).sort()).toEqual(["LIVE_INFRA_MYSQL_PASSWORD", "LIVE_INFRA_MYSQL_URL"]);
+    expect(Object.keys(environment).sort()).toEqual([
+      "LIVE_INFRA_ADMIN_PASSWORD",
+      "LIVE_INFRA_ADMIN_URL",
+      "LIVE_INFRA_MYSQL_PASSWORD",
+      "LIVE_INFRA_MYSQL_URL",
+    ]);
     expect(environment.LIVE_INFRA_MYSQL_URL).not.toContain("${");
 
+    // local-exec inherits the deployer's environment: an admin URL left there (pointing nowhere) must not be used.
     const r = spawnSync("/bin/sh", ["-c", exec.command], {
       cwd: tmp,
       encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "", ...environment },
+      env: {
+        PATH: process.env.PATH ?? "",
+        LIVE_INFRA_ADMIN_URL: "mysql://root@127.0.0.1:1/",
+        LIVE_INFRA_ADMIN_PASSWORD: "left-over",
+        ...environment,
+      },
       timeout: 60_000,
     });
     expect({ code: r.status, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.any(String) });

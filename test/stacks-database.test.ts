@@ -87,6 +87,8 @@ describe("Database", () => {
     expect(exec.environment).toEqual({
       LIVE_INFRA_MYSQL_URL: "mysql://root@${tencentcloud_mysql_instance.db.intranet_ip}:${tencentcloud_mysql_instance.db.intranet_port}/live_demo",
       LIVE_INFRA_MYSQL_PASSWORD: "${random_password.db_root_password.result}",
+      LIVE_INFRA_ADMIN_URL: "",
+      LIVE_INFRA_ADMIN_PASSWORD: "",
     });
   });
 
