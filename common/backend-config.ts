@@ -173,6 +173,14 @@ export function parsePhpDefines(text: string, file: string): PhpDefine[] {
       } else return;
     }
   };
+  // What stands at `at`, described without quoting file text (values may be secrets).
+  const found = (at: number): string => {
+    if (at >= n) return "the end of the file";
+    const c = text[at];
+    if (c === "'" || c === '"') return "a quoted string";
+    if (/[A-Za-z0-9_$\\]/.test(c)) return "a bare word or number";
+    return `"${c}"`;
+  };
   const readString = (): string => {
     const q = text[i];
     const start = i;
@@ -213,7 +221,7 @@ export function parsePhpDefines(text: string, file: string): PhpDefine[] {
   };
   const expect = (ch: string, what: string) => {
     skipSpace();
-    if (text[i] !== ch) fail(i, `${what}: expected "${ch}"${i < n ? ` but found "${text.slice(i, i + 12).split("\n")[0]}"` : " but the file ended"}`);
+    if (text[i] !== ch) fail(i, `${what}: expected "${ch}" but found ${found(i)}`);
     i++;
   };
 
@@ -274,7 +282,7 @@ export function parsePhpDefines(text: string, file: string): PhpDefine[] {
         else if (text.startsWith("?>", i)) break;
         else i++;
       }
-      if (i >= n && text.slice(at).trim()) fail(at, `unexpected text "${text.slice(at, at + 20).split("\n")[0]}" (expected define('NAME', value);)`);
+      if (i >= n && text.slice(at).trim()) fail(at, `a statement here has no closing ";" (expected define('NAME', value);)`);
       if (text[i] === ";") i++;
     }
   }
@@ -400,10 +408,11 @@ export function parseIni(text: string, file: string): IniDocument {
     }
     const eq = line.indexOf("=");
     if (eq <= 0) {
-      throw new InputError(`${file}:${lineNo}: expected "KEY=value", "[SECTION]" or a ";" comment, found "${line.slice(0, 40)}"`);
+      // The line is not quoted: it may hold a password.
+      throw new InputError(`${file}:${lineNo}: expected "KEY=value", "[SECTION]" or a ";" comment`);
     }
     const key = line.slice(0, eq).trim();
-    if (!/^[A-Za-z0-9_.\-]+$/.test(key)) throw new InputError(`${file}:${lineNo}: "${key}" is not a valid key name`);
+    if (!/^[A-Za-z0-9_.\-]+$/.test(key)) throw new InputError(`${file}:${lineNo}: the key before "=" is not a valid key name (letters, digits, _ . -)`);
     let rest = line.slice(eq + 1).trim();
     let value: string;
     if (rest.startsWith('"') || rest.startsWith("'")) {

@@ -119,6 +119,22 @@ describe("OutDefine.php parser", () => {
   });
 });
 
+describe("parse errors never quote file text (a value may be a secret)", () => {
+  const SECRET = "SUPERSECRETvalue123";
+  it.each([
+    ["OutDefine.php", "missing comma", `<?php\ndefine('COSKEY_SECRECTKEY' '${SECRET}');\n`, 2],
+    ["OutDefine.php", "concatenated value", `<?php\ndefine('API_KEY', 'a' . '${SECRET}');\n`, 2],
+    ["OutDefine.php", "statement without ;", `<?php\n$x = ${SECRET}\n`, 2],
+    ["cdn.route.ini", "line without =", `[DB]\nHOST=h\nPASSWD ${SECRET}\n`, 3],
+    ["cdn.route.ini", "bad key", `[DB]\nPASS WD ${SECRET}=1\n`, 2],
+  ])("%s: %s", (file, _what, text, line) => {
+    const parse = file === "OutDefine.php" ? () => parseOutDefine(text, file) : () => parseRouteIni(text, file);
+    const e = thrown(parse);
+    expect(e.message).toMatch(new RegExp(`^${file.replace(".", "\\.")}:${line}: `));
+    expect(e.message).not.toContain("SUPERSECRET");
+  });
+});
+
 describe("cdn.route.ini parser", () => {
   it("reads sections, quotes and comments", () => {
     const text = "; route\n[DB]\nHOST = 10.0.0.1\nDBNAME=\"live_demo\" ; comment\nUSER='live_user'\n# hash comment\n" +
