@@ -111,8 +111,9 @@ export function register(program: Command): void {
           log(`sandbox: seeded from ${opts.seedFromStack}; outputs written to ${seeded.outputsFile}`);
         } else state = emptyState();
         state = ownerFromEnv(state);
+        // Written before listening, so a bad path fails fast instead of leaving a server running.
+        if (opts.writeState) new StateStore(state).save(opts.writeState);
         const sb = await startSandbox({ port: opts.port, state, faults, seed: opts.seed, log });
-        if (opts.writeState) sb.store.save(opts.writeState);
         process.stdout.write(JSON.stringify({ api: sb.api, cos: sb.cos, control: sb.control }) + "\n");
         await new Promise<void>((resolve) => {
           const stop = (sig: string) => {

@@ -373,8 +373,14 @@ export class StateStore {
     return new StateStore(validateState(parseJsonFile(text, file), file));
   }
 
+  /** Writes the state (it holds keys) readable by the owner only, also when the file already existed. */
   save(file: string): void {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(this.state, null, 2) + "\n", { mode: 0o600 });
+    try {
+      fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(this.state, null, 2) + "\n", { mode: 0o600 });
+      fs.chmodSync(file, 0o600); // writeFileSync's mode applies only to a new file
+    } catch (err) {
+      throw new InputError(`${file}: cannot write the state file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pass a writable file path`);
+    }
   }
 }

@@ -75,7 +75,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 // Start every process at once: startup (transpiling the sources) dominates, so they overlap.
-let help: Run, badRate: Run, badState: Run, server: Run;
+let help: Run, badRate: Run, badState: Run, badWrite: Run, server: Run;
 const STATE_FILE = () => path.join(tmp, "written-state.json");
 beforeAll(() => {
   const bad = path.join(tmp, "bad-state.json");
@@ -83,6 +83,7 @@ beforeAll(() => {
   help = run(["--help"]);
   badRate = run(["--throttle-rate", "2"]);
   badState = run(["--state", bad]);
+  badWrite = run(["--write-state", tmp]); // a directory: must fail before listening, not leave a server running
   server = run(["--port", "0", "--write-state", STATE_FILE(), "--fault", "live:DescribeLiveCallbackRules=throttle=1"], {
     TENCENTCLOUD_SECRET_ID: "AKIDcliOwner000000000000000000000000",
     TENCENTCLOUD_SECRET_KEY: "cliOwnerKey00000000000000000000",
@@ -105,6 +106,9 @@ test("bad input exits 2 with a message naming the flag or field", async () => {
   expect(await state.exit).toBe(2);
   expect(state.stderr()).toMatch(/bad-state\.json: not a valid sandbox state .*appId/);
   expect(rate.stdout() + state.stdout()).toBe("");
+  expect(await badWrite.exit).toBe(2);
+  expect(badWrite.stderr()).toMatch(/cannot write the state file \(EISDIR\); pass a writable file path/);
+  expect(badWrite.stdout()).toBe("");
 });
 
 test("prints one JSON line, serves the SDK, writes the state, stops on SIGTERM", async () => {

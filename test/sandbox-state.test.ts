@@ -74,6 +74,10 @@ describe("state schema", () => {
       new StateStore(baseState()).save(file);
       expect(StateStore.load(file).get()).toEqual(baseState());
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      fs.chmodSync(file, 0o644);
+      new StateStore(baseState()).save(file);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600); // an existing file is narrowed too
+      expect(() => new StateStore(baseState()).save(dir)).toThrow(/: cannot write the state file \(EISDIR\); pass a writable file path/);
       fs.writeFileSync(file, "{ nope");
       expect(() => StateStore.load(file)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:1: not valid JSON`));
       expect(() => StateStore.load(path.join(dir, "missing.json"))).toThrow(/cannot read the state file \(ENOENT\)/);
