@@ -203,7 +203,7 @@ describe("parseMysqlUrl", () => {
   });
 
   test("errors are InputErrors that never show the password", () => {
-    for (const bad of ["http://u:Secr3tPw@h/db", "mysql://:Secr3tPw@h/db", "mysql://u:Secr3tPw@h/bad-name", "not a url"]) {
+    for (const bad of ["http://u:Secr3tPw@h/db", "mysql://:Secr3tPw@h/db", "mysql://u:Secr3tPw@h/bad-name", "not a url", "mysql://u:Secr3tPw@h:0/db", "mysql://u:Secr3tPw@h:65536/db"]) {
       let err: unknown;
       try {
         parseMysqlUrl(bad, "--mysql-url");

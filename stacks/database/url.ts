@@ -33,6 +33,7 @@ export function parseMysqlUrl(url: string, label: string): MysqlUrl {
   const user = decodeURIComponent(u.username);
   if (!user) throw new InputError(`${label}: "${shown}" has no user (${form})`);
   const port = u.port ? Number(u.port) : 3306;
+  if (port < 1) throw new InputError(`${label}: "${shown}" has port 0; give a port from 1 to 65535 (${form})`);
   const path = decodeURIComponent(u.pathname.replace(/^\//, ""));
   if (path && !DATABASE_NAME_RE.test(path)) {
     throw new InputError(`${label}: database name "${path}" must be 1-64 letters, digits, _ or $ (${form})`);
