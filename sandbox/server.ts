@@ -1,7 +1,8 @@
 /**
  * The sandbox server: one node:http server on 127.0.0.1 serving three things, told apart by the Host header
  * (its port ignored) and the path:
- *   - `/_sandbox/...` from a loopback peer, on any host except a COS one → control API (control.ts)
+ *   - `/_sandbox/...` from a loopback peer, with Host 127.0.0.1 / localhost / [::1] or an emulated non-bucket host
+ *     → control API (control.ts)
  *   - `<service>[.<region>].tencentcloudapi.com` → API 3.0 (api.ts)
  *   - `<bucket>.cos.<region>.myqcloud.com`, `cos.<region>.myqcloud.com`, `service.cos.myqcloud.com`
  *     (and the `tencentcos.cn` twins) → COS XML (cos/handler.ts)
@@ -49,11 +50,14 @@ export function route(hostHeader: string | undefined, url: string, loopbackPeer:
   const host = (hostHeader ?? "").replace(/:\d+$/, "").toLowerCase().replace(/\.$/, "");
   const isCos = /(^|\.)cos\.[a-z0-9-]+\.(myqcloud\.com|tencentcos\.cn)$/.test(host) || /^service\.cos\.(myqcloud\.com|tencentcos\.cn)$/.test(host);
   const isBucketHost = isCos && /^[^.]+\.cos\.[a-z0-9-]+\./.test(host) && !host.startsWith("service.");
-  if (loopbackPeer && (url === "/_sandbox" || url.startsWith("/_sandbox/") || url.startsWith("/_sandbox?")) && !isBucketHost) {
+  const m = /^([a-z0-9-]+)\.(?:[a-z0-9-]+\.)?tencentcloudapi\.com$/.exec(host);
+  // Control only under a loopback name or a name the sandbox emulates: a page whose own domain was rebound to
+  // 127.0.0.1 (DNS rebinding) sends its domain as Host and must not read the keys in the state.
+  const controlHost = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(host) || !!m || (isCos && !isBucketHost);
+  if (loopbackPeer && controlHost && (url === "/_sandbox" || url.startsWith("/_sandbox/") || url.startsWith("/_sandbox?"))) {
     return { kind: "control" };
   }
   if (isCos) return { kind: "cos" };
-  const m = /^([a-z0-9-]+)\.(?:[a-z0-9-]+\.)?tencentcloudapi\.com$/.exec(host);
   if (m) return { kind: "api", service: m[1] };
   return { kind: "unknown", host };
 }

@@ -113,6 +113,10 @@ describe("Host routing", () => {
     expect(route("b-1250000000.cos.ap-guangzhou.myqcloud.com", "/_sandbox/state", true)).toEqual({ kind: "cos" });
     expect(route("127.0.0.1", "/_sandbox/state", false)).toEqual({ kind: "unknown", host: "127.0.0.1" });
     expect(route("example.com", "/", true)).toEqual({ kind: "unknown", host: "example.com" });
+    // DNS rebinding: a foreign name pointed at 127.0.0.1 never reaches the control API.
+    expect(route("evil.example.com:9", "/_sandbox/state", true)).toEqual({ kind: "unknown", host: "evil.example.com" });
+    expect(route("localhost:9", "/_sandbox/state", true)).toEqual({ kind: "control" });
+    expect(route("[::1]:9", "/_sandbox/state", true)).toEqual({ kind: "control" });
   });
 });
 
