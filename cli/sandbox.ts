@@ -93,8 +93,9 @@ export function register(program: Command): void {
     )
     .addHelpText(
       "after",
-      "\nOwner key: TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY, when set, become an owner key of the state;\n" +
-        "otherwise read the generated keys from GET <control>/state. Exit codes: 0 stopped by a signal, 1 failed, 2 bad input.",
+      "\nOwner key: TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY, when set, become an owner key of the state.\n" +
+        "Otherwise --seed-from-stack generates the keys (read them from GET <control>/state); an empty state has none\n" +
+        "until you add one with POST <control>/credentials. Exit codes: 0 stopped by a signal, 1 failed, 2 bad input.",
     )
     .action(
       action(async (opts: Opts) => {
@@ -111,6 +112,7 @@ export function register(program: Command): void {
           log(`sandbox: seeded from ${opts.seedFromStack}; outputs written to ${seeded.outputsFile}`);
         } else state = emptyState();
         state = ownerFromEnv(state);
+        if (!state.credentials.length) log("sandbox: the state has no keys; add one with POST <control>/credentials or set TENCENTCLOUD_SECRET_ID/KEY");
         // Written before listening, so a bad path fails fast instead of leaving a server running.
         if (opts.writeState) new StateStore(state).save(opts.writeState);
         const sb = await startSandbox({ port: opts.port, state, faults, seed: opts.seed, log });
