@@ -127,7 +127,8 @@ export const SCENARIOS: readonly Scenario[] = [
     "回调模板关联到了播放域名，而不是推流域名",
     ["live.callback-rule"],
     BOUND_TEMPLATE_CHECKS,
-    { keywords: { "live.callback-rule": ["回调模板未关联域名"] } },
+    // Its own message (not the generic "no rule"): the rule sits on the play domain.
+    { keywords: { "live.callback-rule": ["回调模板未关联域名", "bound to the PLAY domain"] } },
   ),
   scenario(
     "callback-key-mismatch",
@@ -170,7 +171,8 @@ export const SCENARIOS: readonly Scenario[] = [
     "tb_vod 表不存在（严格 sql_mode 下 createDB.sh 的结果）",
     ["db.schema"],
     ["db.replay-window"],
-    { keywords: { "db.schema": ["tb_vod 未创建", "sql_mode", "migrate"] } },
+    // The strict-mode explanation, not the zero-date one.
+    { keywords: { "db.schema": ["tb_vod 未创建", "but no tb_vod", "strict sql_mode", "migrate"] } },
   ),
   scenario(
     "tb-vod-zero-date",
@@ -179,7 +181,8 @@ export const SCENARIOS: readonly Scenario[] = [
     "tb_vod.start_time 的默认值为零日期 '0000-00-00 00:00:00'",
     ["db.schema"],
     ["db.replay-window"],
-    { keywords: { "db.schema": ["tb_vod 未创建", "0000-00-00", "migrate"] } },
+    // The zero-date explanation, not the strict-mode one.
+    { keywords: { "db.schema": ["tb_vod 未创建", "has the zero-date default '0000-00-00 00:00:00'", "migrate"] } },
   ),
   scenario(
     "no-room-row",
