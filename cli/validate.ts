@@ -122,7 +122,9 @@ export function register(program: Command): void {
         if (!secretId || !secretKey) {
           throw new InputError(
             `TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY must be set (the deploying account's API key; read-only is enough)` +
-              ` — missing: ${[!secretId && "TENCENTCLOUD_SECRET_ID", !secretKey && "TENCENTCLOUD_SECRET_KEY"].filter(Boolean).join(", ")}`,
+              ` — missing: ${[!secretId && "TENCENTCLOUD_SECRET_ID", !secretKey && "TENCENTCLOUD_SECRET_KEY"].filter(Boolean).join(", ")}.` +
+              " Run `export TENCENTCLOUD_SECRET_ID=AKID… TENCENTCLOUD_SECRET_KEY=…` (the key you deployed with) and try again;" +
+              " to see validate work without a cloud account, run `npm run demo`.",
           );
         }
         const unknown = (flags.only ?? []).filter((id) => !CHECK_IDS.includes(id));

@@ -62,6 +62,8 @@ describe("usage and input errors (exit 2)", () => {
     const r = await cli(["--stack", "live-demo-x"], { TENCENTCLOUD_SECRET_ID: "", TENCENTCLOUD_SECRET_KEY: "" });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY must be set/);
+    // Says what to do, not only what is wrong.
+    expect(r.stderr).toContain("export TENCENTCLOUD_SECRET_ID=");
     expect(r.stdout).toBe("");
   });
 
