@@ -134,7 +134,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       const s = url ? serverFromUrl(url) : await launchMariaDb({ log: "file" });
       cleanup.add("stop MariaDB", () => s.stop());
       if (s.password) secrets.add(s.password);
-      safeLog(`      ${s.external ? "using the existing server at" : "launched MariaDB on"} ${s.host}:${s.port}`);
+      safeLog(
+        `      ${s.external ? L("using the existing server at", "使用已有的 MySQL 服务器") : L("launched MariaDB on", "已启动 MariaDB，地址")} ${s.host}:${s.port}`,
+      );
       return s;
     });
     const admin = await parts.connectAdmin(server);
@@ -188,7 +190,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         playDomain: outputs.play_domain,
         appName: outputs.app_name,
       });
-      safeLog(`      ${DEMO_STREAMERS.length} streamers with rooms, ${n} recordings`);
+      safeLog(`      ${L(`${DEMO_STREAMERS.length} streamers with rooms, ${n} recordings`, `${DEMO_STREAMERS.length} 个有房间的主播，${n} 条录制`)}`);
     });
 
     // 6. backend configuration
@@ -295,7 +297,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const t0 = Date.now();
     await cleanup.run();
     guard?.release();
-    log(`cleaned up (${((Date.now() - t0) / 1000).toFixed(1)} s); total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const secs = (ms: number) => (ms / 1000).toFixed(1);
+    log(L(`cleaned up (${secs(Date.now() - t0)} s); total ${secs(Date.now() - started)} s`, `已清理（${secs(Date.now() - t0)} 秒）；总用时 ${secs(Date.now() - started)} 秒`));
   }
 }
 

@@ -129,11 +129,13 @@ test("healthy with the demo's own MariaDB (no LIVE_INFRA_TEST_MYSQL_URL), text f
   const t0 = Date.now();
   const r = await runCli(["demo"], env);
   durations["healthy (own MariaDB, text)"] = Date.now() - t0;
-  expect(r.stderr).toMatch(/launched MariaDB/);
+  // Progress in the default language (zh), the demo's own lines included.
+  expect(r.stderr).toMatch(/已启动 MariaDB/);
+  expect(r.stderr).toMatch(/已清理/);
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/结论/);
   // The MariaDB it launched is stopped.
-  const m = /launched MariaDB on 127\.0\.0\.1:(\d+)/.exec(r.stderr);
+  const m = /已启动 MariaDB，地址 127\.0\.0\.1:(\d+)/.exec(r.stderr);
   expect(m).not.toBeNull();
   const refused = await new Promise<boolean>((resolve) => {
     const s = net.connect({ host: "127.0.0.1", port: Number(m![1]) });
