@@ -4,7 +4,7 @@ import { redact } from "../common/mask";
 import { defaultOutputsFile, readStackOutputs } from "../common/outputs";
 import { migrate, ServerAccount } from "../stacks/database/migrate";
 import { parseMysqlUrl } from "../stacks/database/url";
-import { action, intOption, EXIT_OK } from "./run";
+import { action, intOption, EXIT_FAIL, EXIT_OK } from "./run";
 
 interface MigrateFlags {
   mysqlUrl?: string;
@@ -38,7 +38,8 @@ What it does (idempotent, safe to re-run, never drops anything):
   declared schema and repairs what is safe (missing tables/columns, zero-date defaults, ON UPDATE create_time,
   narrow types) without touching a row — this adopts databases made by the backend's createDB.sh.
 
-Exit codes: 0 done, 1 migration failed (connection, lock, checksum, unrepairable schema), 2 usage or input error.
+Exit codes: 0 done, 1 migration failed (connection, lock, checksum, unrepairable schema; with --dry-run: the
+real run would fail), 2 usage or input error.
 Passwords never appear in output. Progress goes to stderr; stdout has the summary (or, with --dry-run, the SQL).
 
 Examples:
@@ -61,7 +62,7 @@ export function register(program: Command): void {
     .option("--outputs <file>", "outputs file for --stack (default cdktf.out/stacks/<stack>/outputs.json)")
     .option("--admin-url <url>", "mysql://USER[:PASSWORD]@HOST:PORT/ — admin account that runs the DDL")
     .option("--create-user", "create the backend account and grant it what the backend needs (needs an admin account)")
-    .option("--dry-run", "print the SQL that would run (on stdout) and change nothing")
+    .option("--dry-run", "print the SQL that would run (on stdout) and change nothing; exit 1 if the real run would fail")
     .option("--lock-timeout <seconds>", "how long to wait for another migrate's lock (default 120)", intOption("--lock-timeout", 0, 86400))
     .addHelpText("after", HELP)
     .action(action(async (flags: MigrateFlags) => runMigrate(flags)));
@@ -120,6 +121,13 @@ async function runMigrate(flags: MigrateFlags): Promise<number> {
     if (flags.dryRun) {
       const sql = result.statements.length ? result.statements.map((s) => `${s};`).join("\n") : "-- nothing to do";
       process.stdout.write(redact(`-- live-infra migrate --dry-run: ${database}\n${sql}\n`, secrets));
+      const blocking = result.differences.filter((d) => d.severity === "error");
+      for (const w of result.differences.filter((d) => d.severity !== "error")) log(`warning: ${w.message}`);
+      if (blocking.length) {
+        log(`dry run: the real run would fail: ${database} would still differ from the declared schema in ways that cannot be repaired without risking data:`);
+        for (const d of blocking) log(`  - ${d.message}`);
+        return EXIT_FAIL;
+      }
     } else {
       const warnings = result.differences.length;
       process.stdout.write(

@@ -126,6 +126,23 @@ describe("live-infra migrate (real process)", () => {
     expectNoSecret(closed);
   });
 
+  test("--dry-run on a database the real run cannot repair: SQL on stdout, the blocking difference on stderr, exit 1, nothing changed", async () => {
+    const db = await reserve("cli_dry_block");
+    await withRootConnection(async (c) => {
+      await c.query(`CREATE DATABASE \`${db.name}\``);
+      await c.query(`CREATE TABLE \`${db.name}\`.tb_vod (userid varchar(50) NOT NULL, file_id varchar(150) NOT NULL, PRIMARY KEY (userid))`);
+    });
+    const r = await cli(["--mysql-url", await db.url(), "--dry-run"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("ALTER TABLE `tb_vod` ADD COLUMN");
+    expect(r.stderr).toMatch(/the real run would fail/);
+    expect(r.stderr).toContain("tb_vod: primary key (userid) (expected (userid, file_id))");
+    await withRootConnection(async (c) => {
+      const [tables] = await c.query("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?", [db.name]);
+      expect(tables).toEqual([{ t: "tb_vod" }]);
+    });
+  });
+
   test("a tampered checksum exits 1", async () => {
     const db = await reserve("cli_tamper");
     const url = await db.url();

@@ -157,10 +157,12 @@ describe("migrate on a real server", () => {
       const [rows] = await c.query("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", [db.name]);
       expect(rows).toEqual([]);
     });
+    expect(r.differences).toEqual([]);
     // After a real run, a dry run has nothing to do.
     await migrate(await options(db.name));
     const again = await migrate(await options(db.name, { dryRun: true }));
     expect(again.statements).toEqual([]);
+    expect(again.differences).toEqual([]);
   });
 
   test("--create-user: creates the account with only SELECT, INSERT, UPDATE on the database; re-runs keep it", async () => {

@@ -75,7 +75,8 @@ export interface MigrateResult {
   repairs: string[];
   /** Every statement run (dry run: that would run), passwords replaced by '***'. */
   statements: string[];
-  /** Differences left after the run (warnings only on success). */
+  /** Differences left after the run (warnings only on success). Dry run: those the real run would leave; an
+   *  error among them means the real run would fail. */
   differences: SchemaDifference[];
   /** What happened to the backend account, when asked to create it. */
   user?: { name: string; created: boolean; granted: string[] };
@@ -281,9 +282,10 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       const base = before ?? { database: db, exists: true, charset: DB_CHARSET, collation: DB_COLLATION, tables: [] };
       actual = { ...base, exists: true, tables: base.tables };
       const diffs = compareSchema(schema, actual).filter((d) => !(d.kind === "missing_table" && created.has(d.table!)));
-      for (const s of repairStatements(schema, actual, diffs)) await exec(s);
       result.repairs = repairStatements(schema, actual, diffs);
-      result.differences = diffs;
+      for (const s of result.repairs) await exec(s);
+      // What the real run would leave: the differences no repair fixes (errors among them make it fail).
+      result.differences = diffs.filter((d) => !d.repairable);
     } else {
       actual = await inspectSchema(conn, db);
       const diffs = compareSchema(schema, actual);
