@@ -254,12 +254,16 @@ export const EnvFileSchema = z
       port: int(1024, 65535, "port").default(3306),
     }),
     protection,
-    tags: z.record(tagKey, z.string().max(255, { error: "tag values must be at most 255 characters" })).default({}),
+    tags: z
+      .record(tagKey, z.string({ error: "tag values must be strings" }).max(255, { error: "tag values must be at most 255 characters" }), {
+        error: 'must be an object of tag key → value, e.g. {"owner": "team"}',
+      })
+      .default({}),
     dnspod: z
       .strictObject({
         zone: fqdn("example.com"),
         cname_target: fqdn("play.live.example.com.livecdn.com"),
-        record_line: z.string().min(1).default("默认"),
+        record_line: z.string({ error: "must be a DNSPod line name such as 默认" }).min(1, { error: "must be a DNSPod line name such as 默认" }).default("默认"),
         ttl: int(1, 604800, "seconds").default(600),
       })
       .optional(),

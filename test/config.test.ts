@@ -147,6 +147,9 @@ describe("environment config", () => {
     );
     expect(oneProblem((d) => (d.tags = { environment: "x" }), "tags.environment")).toContain("are set by the stack");
     expect(oneProblem((d) => (d.tags = { "a\tb": "x" }), "tags.a\tb")).toContain("1–127 characters");
+    expect(oneProblem((d) => (d.tags = { owner: 1 }), "tags.owner")).toContain("tag values must be strings (got 1)");
+    expect(oneProblem((d) => (d.tags = ["owner"]), "tags")).toContain("must be an object of tag key → value");
+    expect(oneProblem((d) => (d.dnspod.record_line = ""), "dnspod.record_line")).toContain("must be a DNSPod line name");
   });
 
   test("other fields: recording formats, CORS origins, names, variables", () => {
