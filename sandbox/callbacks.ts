@@ -84,24 +84,34 @@ export function buildCallback(state: State, req: CallbackRequest, nowMs: number)
   return { url, event };
 }
 
-/** POSTs the event (no proxy; 10 s timeout). */
-export function postCallback(url: string, event: Record<string, unknown>): Promise<{ status: number; body: string }> {
+/** POSTs the event (no proxy). The whole exchange is bounded by `timeoutMs`; the answer's first 4 KB are kept. */
+export function postCallback(url: string, event: Record<string, unknown>, timeoutMs = 10_000): Promise<{ status: number; body: string }> {
   const body = JSON.stringify(event);
   const u = new URL(url);
   const mod = u.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
     const req = mod.request(
       u,
-      { method: "POST", agent: false, timeout: 10_000, headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) } },
+      { method: "POST", agent: false, headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) } },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8").slice(0, 4096) }));
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => {
+          if (text.length < 4096) text += c;
+        });
+        res.on("end", () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, body: text.slice(0, 4096) });
+        });
         res.on("error", reject);
       },
     );
-    req.on("timeout", () => req.destroy(new Error(`no answer from ${u.origin} within 10 s`)));
-    req.on("error", reject);
+    // A whole-exchange bound: a socket idle timeout would let a receiver that trickles bytes hold the call forever.
+    const timer = setTimeout(() => req.destroy(new Error(`no complete answer from ${u.origin} within ${timeoutMs} ms`)), timeoutMs);
+    req.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     req.end(body);
   });
 }

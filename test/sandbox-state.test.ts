@@ -274,4 +274,22 @@ describe("control API: Live callbacks as Tencent sends them", () => {
     expect(r.status).toBe(502);
     expect(r.json.error).toMatch(/callback POST to .* failed: .*ECONNREFUSED/);
   });
+
+  test("a receiver that trickles its answer is cut off at the bound (not kept alive by each byte)", async () => {
+    const { postCallback } = await import("../sandbox/callbacks");
+    const timers: NodeJS.Timeout[] = [];
+    const slow = http.createServer((_req, res) => {
+      res.writeHead(200);
+      timers.push(setInterval(() => res.write("."), 50));
+    });
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+    try {
+      const port = (slow.address() as import("net").AddressInfo).port;
+      await expect(postCallback(`http://127.0.0.1:${port}/cb`, { event_type: 100 }, 300)).rejects.toThrow(/no complete answer from http:\/\/127\.0\.0\.1:\d+ within 300 ms/);
+    } finally {
+      timers.forEach(clearInterval);
+      slow.closeAllConnections();
+      await new Promise<void>((r) => slow.close(() => r()));
+    }
+  });
 });
