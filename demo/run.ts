@@ -55,6 +55,11 @@ export interface DemoOptions {
   out?: (text: string) => Promise<void> | void;
   /** Progress/log lines (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * Terminal for the live checklist of the text format (default: stderr when it is a TTY and `out` is not set).
+   * `log` must write to the same terminal, or the checklist's redraw lands on the wrong lines.
+   */
+  progressStream?: NodeJS.WritableStream;
   /** Also log every request the sandbox answers (default: only with LIVE_INFRA_DEBUG set). */
   verbose?: boolean;
   // --- internal hooks (not on the CLI): tests use them ---
@@ -254,26 +259,31 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
 
     // 8. validate
     const v0 = Date.now();
-    // On a terminal, a live checklist on stderr while the checks run (cleared before the report).
+    // On a terminal, a live checklist on stderr while the checks run. It is cleared before the step's "done" line
+    // (clearing moves the cursor up over exactly the checklist's lines).
+    const tty = opts.progressStream ?? (!opts.out && process.stderr.isTTY ? process.stderr : undefined);
     const printer =
-      opts.format === "text" && !opts.out && process.stderr.isTTY
-        ? parts.createProgressPrinter(process.stderr, { lang: opts.lang, live: true, color: parts.useColor(process.stderr) })
+      opts.format === "text" && tty
+        ? parts.createProgressPrinter(tty, { lang: opts.lang, live: true, color: parts.useColor(tty as NodeJS.WriteStream) })
         : undefined;
-    const result = await step(L("validate", "校验"), () =>
-      parts.validate({
-        stack: synth.stack,
-        stackDir: synth.stackDir,
-        outputsFile: sb.outputsFile,
-        backendDir,
-        api: sb.api,
-        cos: sb.cos,
-        ownerKeys: sb.ownerKeys,
-        lang: opts.lang,
-        timeoutMs: opts.timeoutMs,
-        onProgress: printer?.onProgress,
-      }),
-    );
-    printer?.clear();
+    const result = await step(L("validate", "校验"), async () => {
+      try {
+        return await parts.validate({
+          stack: synth.stack,
+          stackDir: synth.stackDir,
+          outputsFile: sb.outputsFile,
+          backendDir,
+          api: sb.api,
+          cos: sb.cos,
+          ownerKeys: sb.ownerKeys,
+          lang: opts.lang,
+          timeoutMs: opts.timeoutMs,
+          onProgress: printer?.onProgress,
+        });
+      } finally {
+        printer?.clear();
+      }
+    });
     opts.onValidated?.(Date.now() - v0);
 
     // 9. report

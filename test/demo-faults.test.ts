@@ -351,3 +351,51 @@ describe("clean-up", () => {
     }
   }, 180_000);
 });
+
+/** The screen a terminal shows after `text` (handles \n, \r, ESC[nA, ESC[2K, ESC[J; drops colours). */
+function screen(text: string): string[] {
+  const lines: string[] = [""];
+  let row = 0;
+  const re = /\x1b\[(\d*)([A-Za-z])|\r|\n|[^\x1b\r\n]+/g;
+  for (const m of text.matchAll(re)) {
+    const t = m[0];
+    if (t === "\n") {
+      row++;
+      if (row === lines.length) lines.push("");
+    } else if (t === "\r") {
+      // column 0: the next text overwrites the line (every writer here clears it first)
+    } else if (m[2] === "A") row = Math.max(0, row - Number(m[1] || 1));
+    else if (m[2] === "K") lines[row] = "";
+    else if (m[2] === "J") lines.splice(row, lines.length - row, "");
+    else if (!m[2]) lines[row] += t;
+  }
+  return lines.filter((l, i) => l !== "" || i < lines.length - 1);
+}
+
+test("text on a terminal: the live checklist is drawn and then fully cleared, no stray line left", async () => {
+  let term = "";
+  const tty = Object.assign(
+    {
+      write(chunk: string | Uint8Array) {
+        term += String(chunk);
+        return true;
+      },
+    },
+    { isTTY: true },
+  ) as unknown as NodeJS.WritableStream;
+  await runDemo({
+    scenario: "healthy",
+    format: "text",
+    lang: "en",
+    out: () => undefined,
+    log: (l) => tty.write(`${l}\n`),
+    progressStream: tty,
+  });
+  // It was drawn…
+  expect(term).toMatch(/RUN .*cos\.bucket/);
+  // …and nothing of it is left on the screen; the step's own lines are.
+  const shown = screen(term);
+  expect(shown.filter((l) => /cos\.bucket|db\.schema|live\.domains/.test(l))).toEqual([]);
+  expect(shown.some((l) => /^\[8\/9\] validate…$/.test(l))).toBe(true);
+  expect(shown.some((l) => /^\[8\/9\] validate: done/.test(l))).toBe(true);
+}, 120_000);
