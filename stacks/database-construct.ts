@@ -55,7 +55,7 @@ export interface DatabaseProps {
   readonly destroyProtect?: boolean;
   /** Tags for every taggable resource here. Default: none. */
   readonly tags?: Record<string, string>;
-  /** `triggers_replace` of the migration. Default: `schemaHash()` from stacks/database. */
+  /** Schema hash in the migration's `triggers_replace`. Default: `schemaHash()` from stacks/database. */
   readonly schemaHash?: string;
   /** Absolute path of the CLI the migration runs (`node <cli> migrate`). Default: this package's dist/cli/index.js. */
   readonly cliEntry?: string;
@@ -207,7 +207,8 @@ export class Database extends Construct {
     const migrateHost = props.publicAccess ? this.instance.internetHost : this.instance.intranetIp;
     const migratePort = Token.asString(props.publicAccess ? this.instance.internetPort : this.instance.intranetPort);
     this.schema = new DataResource(this, "schema", {
-      triggersReplace: { schema_hash: props.schemaHash ?? schemaHash() },
+      // Re-run when the schema changes, and when the instance or database is replaced (a new, empty live_demo).
+      triggersReplace: { schema_hash: props.schemaHash ?? schemaHash(), database_id: this.database.id },
       dependsOn: [this.database, this.privilege],
       provisioners: [
         {

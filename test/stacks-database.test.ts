@@ -79,7 +79,8 @@ describe("Database", () => {
   test("schema migration: terraform_data keyed on the schema hash, local-exec as root with secrets only in the environment", () => {
     const json = JSON.parse(synth());
     const data = json.resource.terraform_data.db_schema;
-    expect(data.triggers_replace).toEqual({ schema_hash: "f".repeat(64) });
+    // A replaced instance/database (new, empty live_demo) must re-run the migration too, not only a schema change.
+    expect(data.triggers_replace).toEqual({ schema_hash: "f".repeat(64), database_id: "${tencentcloud_mysql_database.live_demo.id}" });
     expect(data.depends_on).toEqual(expect.arrayContaining(["tencentcloud_mysql_database.live_demo"]));
     const exec = data.provisioner[0]["local-exec"];
     expect(exec.command).toBe('node "/pkg/dist/cli/index.js" migrate');
