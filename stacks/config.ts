@@ -482,7 +482,7 @@ export function listEnvironments(dir: string): string[] {
  */
 export function loadEnvironments(dir: string, names: readonly string[] = [], displayDir = "environments"): EnvConfig[] {
   const available = listEnvironments(dir);
-  const wanted = names.length ? [...names] : available;
+  const wanted = names.length ? [...new Set(names)] : available; // `--env dev --env dev` is one stack
   if (!wanted.length) throw new InputError(`${displayDir}: no environment files (<env>.json) found`);
   const problems: string[] = [];
   const configs: EnvConfig[] = [];

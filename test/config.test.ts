@@ -34,6 +34,7 @@ describe("environment config", () => {
   test("the shipped environments are valid; defaults are filled in", () => {
     const configs = loadEnvironments(ENV_DIR);
     expect(configs.map((c) => c.env)).toEqual(["dev", "prod"]);
+    expect(loadEnvironments(ENV_DIR, ["prod", "prod"]).map((c) => c.env)).toEqual(["prod"]);
     const prod = configs[1];
     expect(prod.protection).toEqual({ mode: "protected" });
     expect(prod.stackName).toBe("live-demo-prod");
