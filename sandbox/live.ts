@@ -128,8 +128,21 @@ function checkRecordParams(p: Record<string, unknown>): void {
   }
 }
 
+/** What an unset RecordParam field reads as (the official DescribeLiveRecordTemplates example shows every field). */
+const RECORD_PARAM_DEFAULTS = {
+  RecordInterval: 1800, StorageTime: 0, Enable: 0, VodSubAppId: 0, VodFileName: "", Procedure: "", StorageMode: "normal",
+  ClassId: 0, CosBucketName: "", CosBucketRegion: "", CosBucketPath: "",
+};
+
+/** RecordTemplateInfo as Tencent answers it: all five formats (disabled ones with Enable 0) and both special params. */
 function recordTemplateInfo(t: RecordTemplate) {
-  return toApi(t);
+  const info = toApi(t) as Record<string, Record<string, unknown> | unknown>;
+  for (const f of ["FlvParam", "HlsParam", "Mp4Param", "AacParam", "Mp3Param"]) {
+    info[f] = { ...RECORD_PARAM_DEFAULTS, ...(info[f] as object | undefined) };
+  }
+  info.HlsSpecialParam = { FlowContinueDuration: 0, ...(info.HlsSpecialParam as object | undefined) };
+  info.FlvSpecialParam = { UploadInRecording: false, ...(info.FlvSpecialParam as object | undefined) };
+  return info;
 }
 
 function templateInUse(state: State, id: number, kind: "callback" | "record"): boolean {

@@ -131,7 +131,14 @@ describe("record templates and rules", () => {
     });
     await live.request("ModifyLiveRecordTemplate", { TemplateId: id, Description: "changed", FlvParam: { Enable: 1, RecordInterval: 600 } });
     const all = await live.request("DescribeLiveRecordTemplates", {});
-    expect(all.Templates).toEqual([expect.objectContaining({ TemplateId: id, Description: "changed", FlvParam: { Enable: 1, RecordInterval: 600 } })]);
+    // Every format and field is answered, as in the official example; unset ones read as their defaults.
+    const unset = { RecordInterval: 1800, StorageTime: 0, Enable: 0, VodSubAppId: 0, VodFileName: "", Procedure: "", StorageMode: "normal", ClassId: 0, CosBucketName: "", CosBucketRegion: "", CosBucketPath: "" };
+    expect(all.Templates).toEqual([
+      expect.objectContaining({
+        TemplateId: id, Description: "changed", FlvParam: { ...unset, Enable: 1, RecordInterval: 600 }, AacParam: unset, Mp3Param: unset,
+        HlsSpecialParam: { FlowContinueDuration: 0 }, FlvSpecialParam: { UploadInRecording: true },
+      }),
+    ]);
     expect((await live.request("DescribeLiveRecordTemplates", { IsDelayLive: 1 })).Templates).toEqual([]);
   });
 
