@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { App } from "cdktf";
 import { IConstruct } from "constructs";
-import { OperationError } from "../common/errors";
+import { InputError, OperationError } from "../common/errors";
 import { loadEnvironments, type EnvConfig } from "./config";
 import { checkSynthesizedFile, type Violation } from "./conformance";
 import { LiveDemoStack, type LiveDemoStackOptions } from "./live-demo-stack";
@@ -89,7 +89,11 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
   const configs =
     options.configs ??
     loadEnvironments(options.environmentsDir ?? environmentsDir(), options.envNames ?? [], options.environmentsLabel ?? "environments");
-  fs.mkdirSync(outdir, { recursive: true });
+  try {
+    fs.mkdirSync(outdir, { recursive: true });
+  } catch (err) {
+    throw new InputError(`${outdir}: cannot create the output folder (${(err as NodeJS.ErrnoException).code ?? err}); choose another --outdir`);
+  }
   // skipValidation: cdktf's built-in validations include running `terraform version` for terraform_data, and
   // nothing here may need a terraform binary. The schema conformance check below stands in for them.
   const app = new App({ outdir, stackTraces: false, skipValidation: true });

@@ -77,6 +77,11 @@ describe("live-infra synth (CLI process)", () => {
 
   test("an unknown environment is a usage error; --help documents the options", () => {
     expect(run(["synth", "--env", "nope", "--outdir", path.join(tmp, "x")]).code).toBe(2);
+    const file = path.join(tmp, "a-file");
+    fs.writeFileSync(file, "");
+    const blocked = run(["synth", "--outdir", path.join(file, "out")]);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toMatch(/a-file\/out: cannot create the output folder \(ENOTDIR\); choose another --outdir/);
     const help = run(["synth", "--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--env/);
