@@ -5,8 +5,9 @@
  * Reported: unknown attribute or block, missing required attribute or block, wrong primitive type or nesting,
  * setting a computed-only attribute, too few / too many blocks, unknown resource / data source types.
  * Rules: only `tencentcloud_*` types (and the `tencentcloud` provider) are checked; meta-arguments are allowed at
- * the top of a resource; a string containing a `${...}` reference satisfies any type; a list/set block may be
- * written as one object or as an array of objects; null counts as not set.
+ * the top of a resource; a string containing a `${...}` reference satisfies any type; primitives Terraform converts
+ * are accepted (3306 for a string, "3306" for a number); a list/set block may be written as one object or as an
+ * array of objects; null counts as not set.
  */
 import * as fs from "fs";
 import { loadProviderSchema, type ProviderSchema, type SchemaBlock, type SchemaType } from "./provider-schema";
@@ -34,6 +35,8 @@ const PROVIDER_META: ReadonlySet<string> = new Set(["//", "alias", "version"]);
 const PREFIX = "tencentcloud_";
 const PROVIDER_NAME = "tencentcloud";
 
+const NUMBER_RE = /^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
 function isReference(v: unknown): boolean {
   return typeof v === "string" && v.includes("${");
 }
@@ -57,10 +60,12 @@ function checkType(value: unknown, type: SchemaType, path: string, out: Violatio
     out.push({ path, message: `must be ${typeName(type)} (got ${describe(value)})` });
   };
   if (typeof type === "string") {
+    // Terraform's own conversions are accepted (as `terraform validate` does): number/bool → string, a numeric
+    // string → number, "true"/"false" → bool.
     if (type === "dynamic") return;
-    if (type === "string" && typeof value !== "string") return wrong();
-    if (type === "number" && (typeof value !== "number" || !Number.isFinite(value))) return wrong();
-    if (type === "bool" && typeof value !== "boolean") return wrong();
+    if (type === "string" && !["string", "number", "boolean"].includes(typeof value)) return wrong();
+    if (type === "number" && !(typeof value === "number" ? Number.isFinite(value) : typeof value === "string" && NUMBER_RE.test(value))) return wrong();
+    if (type === "bool" && typeof value !== "boolean" && value !== "true" && value !== "false") return wrong();
     return;
   }
   const [kind, inner] = type;

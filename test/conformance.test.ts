@@ -48,11 +48,15 @@ describe("schema conformance", () => {
     const doc = devDoc();
     doc.resource.tencentcloud_css_domain.push_domain.domain_type = "push";
     doc.resource.tencentcloud_cam_user.upload_signer.use_api = "yes";
+    doc.resource.tencentcloud_mysql_instance.db.mem_size = "1000MB";
+    doc.resource.tencentcloud_mysql_instance.db.instance_name = ["x"];
     doc.resource.tencentcloud_mysql_instance.db.security_groups = "sg-123";
     doc.resource.tencentcloud_mysql_instance.db.parameters = ["time_zone"];
     expect(checkConformance(doc, schema)).toEqual([
       { path: "resource.tencentcloud_cam_user.upload_signer.use_api", message: 'must be bool (got string "yes")' },
       { path: "resource.tencentcloud_css_domain.push_domain.domain_type", message: 'must be number (got string "push")' },
+      { path: "resource.tencentcloud_mysql_instance.db.instance_name", message: 'must be string (got array ["x"])' },
+      { path: "resource.tencentcloud_mysql_instance.db.mem_size", message: 'must be number (got string "1000MB")' },
       { path: "resource.tencentcloud_mysql_instance.db.parameters", message: 'must be map(string) (got array ["time_zone"])' },
       { path: "resource.tencentcloud_mysql_instance.db.security_groups", message: 'must be set(string) (got string "sg-123")' },
     ]);
@@ -93,6 +97,10 @@ describe("schema conformance", () => {
     const rec = doc.resource.tencentcloud_css_record_template.recording;
     expect(Array.isArray(rec.hls_param)).toBe(false); // cdktf writes max-1 list blocks as one object
     rec.flv_param = [{ enable: 1 }];
+    // Primitives Terraform converts itself are not type errors.
+    db.intranet_port = "3306";
+    db.force_delete = "false";
+    doc.resource.tencentcloud_security_group_rule_set.db.ingress[0].port = 3306;
     doc.resource.random_password.callback_key.bogus = true;
     doc.resource.terraform_data.db_schema.whatever = 1;
     expect(checkConformance(doc, schema)).toEqual([]);
