@@ -79,6 +79,16 @@ describe("report v1", () => {
     expect(zh.checks[0].remediation).toBe(CATALOGUE[0].remediation.zh);
   });
 
+  it("an error gets could-not-finish advice, not the check's own fix", () => {
+    for (const lang of ["en", "zh"] as const) {
+      const c = report(lang).checks.find((x) => x.id === "live.callback-rule")!;
+      expect(c.status).toBe("error");
+      expect(c.remediation).not.toBe(CATALOGUE.find((x) => x.id === "live.callback-rule")!.remediation[lang]);
+      expect(c.remediation).toContain("TENCENTCLOUD_SECRET_ID");
+      expect(c.remediation).toContain("--timeout");
+    }
+  });
+
   it("scrubs secrets in keys and values and masks SecretIds", () => {
     const r = report();
     const text = JSON.stringify(r);

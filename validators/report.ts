@@ -89,6 +89,12 @@ export interface BuildReportOptions {
   catalogue?: readonly CatalogueEntry[];
 }
 
+/** Remediation of an `error`: the check has no verdict, so its own fix would mislead (e.g. "bind the template"). */
+export const ERROR_REMEDIATION: Msg = {
+  zh: "该检查未能完成，没有结论：确认本机能访问腾讯云 API / COS 端点和数据库、TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY 有效，然后重新运行（服务较慢时可加大 --timeout）。",
+  en: "The check could not finish, so it has no verdict: make sure this machine reaches the Tencent Cloud API / COS endpoints and the database, and that TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY are valid, then run again (raise --timeout if a service is slow).",
+};
+
 /** Builds the report from the runner's outcomes (any order); checks come out in catalogue order. */
 export function buildReport(outcomes: readonly CheckOutcome[], opts: BuildReportOptions): Report {
   const cat = opts.catalogue ?? CATALOGUE;
@@ -108,7 +114,7 @@ export function buildReport(outcomes: readonly CheckOutcome[], opts: BuildReport
       status: o.status,
       faqKeyword: v?.faqKeyword ?? entry.faqKeyword,
       message: pick(message, opts.lang),
-      remediation: pick(v?.remediation ?? entry.remediation, opts.lang),
+      remediation: pick(o.status === "error" ? ERROR_REMEDIATION : (v?.remediation ?? entry.remediation), opts.lang),
       docUrl: entry.docUrl,
       prerequisites: [...entry.prerequisites],
       skippedBecause: o.status === "skip" ? o.skippedBecause : null,
