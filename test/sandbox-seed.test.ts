@@ -134,6 +134,10 @@ describe("seeding a hand-made stack", () => {
     expect(read.db_password!.replace(/[^_-]/g, "").length).toBeGreaterThanOrEqual(1);
     expect(read.db_password!.replace(/[^A-Z]/g, "").length).toBeGreaterThanOrEqual(2);
     expect(fs.statSync(path.join(dir, "outputs.json")).mode & 0o777).toBe(0o600);
+    // Seeding again over a file someone opened up narrows it again (it holds passwords and keys).
+    fs.chmodSync(path.join(dir, "outputs.json"), 0o644);
+    await seedFromStack({ stackDir: dir, variables: { callback_key: "K".repeat(32) } });
+    expect(fs.statSync(path.join(dir, "outputs.json")).mode & 0o777).toBe(0o600);
     // Unknown resource types get a synthetic id; resources nobody needs (terraform_data with a function) are never evaluated.
     expect(r.notes.join("\n")).not.toContain("terraform_data");
   });
