@@ -91,7 +91,9 @@ export function parseFaultSpec(text: string, source = "--fault"): FaultSpec {
     error: "errorRate", errorrate: "errorRate", drop: "dropRate", droprate: "dropRate",
   };
   const spec: Record<string, number> = {};
-  for (const part of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+  const parts = text.split(",").map((s) => s.trim()).filter(Boolean);
+  if (!parts.length) throw new InputError(`${source}: the spec is empty; give KEY=VALUE pairs, e.g. latency=200,throttle=0.5`);
+  for (const part of parts) {
     const m = /^([A-Za-z]+)=(.+)$/.exec(part);
     const key = m && alias[m[1].toLowerCase()];
     if (!m || !key) throw new InputError(`${source}: "${part}" is not KEY=VALUE with KEY one of latency, throttle, error, drop`);

@@ -61,6 +61,7 @@ describe("Faults (unit)", () => {
   test("CLI spec parsing", () => {
     expect(parseFaultSpec("latency=200,throttle=0.5,error=0.1,drop=0")).toEqual({ latencyMs: 200, throttleRate: 0.5, errorRate: 0.1, dropRate: 0 });
     expect(() => parseFaultSpec("speed=3")).toThrow(/KEY=VALUE/);
+    expect(() => faultConfigFromFlags({ fault: ["live:X="] })).toThrow('--fault live:X: the spec is empty');
     expect(() => parseFaultSpec("latency=abc", "--fault live:X")).toThrow('--fault live:X: "latency=abc": the value must be a number ≥ 0');
     expect(() => parseFaultSpec("throttle=2", "--fault live:X")).toThrow('--fault live:X: "throttle=2": a rate must be between 0 and 1');
     expect(
