@@ -201,6 +201,15 @@ describe("COS failures", () => {
   });
 });
 
+describe("COS: wrong control-plane credentials", () => {
+  it("cos.bucket is error naming TENCENTCLOUD_SECRET_*, not a bucket finding", async () => {
+    const r = await run(backend(), { only: ["cos.bucket"], credentials: { ...OWNER, secretKey: "wrongOwnerSecretKey0000000000001" } });
+    expect(statuses(r)).toEqual({ "cos.bucket": "error" });
+    expect(byId(r, "cos.bucket").message).toMatch(/TENCENTCLOUD_SECRET_ID \/ TENCENTCLOUD_SECRET_KEY \(SignatureDoesNotMatch\)/);
+    expect(JSON.stringify(r)).not.toContain("wrongOwnerSecretKey");
+  });
+});
+
 describe("COS: an existing bucket that is not the stack's", () => {
   it("cos.bucket fails naming the stack's bucket", async () => {
     const r = await withState(

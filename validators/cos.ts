@@ -27,6 +27,9 @@ function stackBucket(ctx: CheckContext): { bucket: string; region: string } {
 
 const APPID_KEYWORD = "ERROR_PROXY_APPID_USERID_NOTMATCH";
 
+/** COS codes that mean the signing keys themselves are wrong (not that they may not access a resource). */
+const CONTROL_KEY_REFUSED = new Set(["InvalidAccessKeyId", "SignatureDoesNotMatch", "RequestTimeTooSkewed"]);
+
 export async function checkBucket(ctx: CheckContext): Promise<Verdict> {
   const b = ctx.backend.cos;
   const split = splitBucketName(b.bucket);
@@ -86,6 +89,18 @@ export async function checkBucket(ctx: CheckContext): Promise<Verdict> {
     evidence.exists = false;
     evidence.headBucket = { code: err.code, httpStatus: err.httpStatus ?? null };
     if (err.kind === "auth") {
+      // A HEAD answer has no body: the 403 may be about our own keys. GET Service with the same keys tells.
+      try {
+        const svc = await ctx.cosControl.getService();
+        evidence.listedInAccount = svc.buckets.some((x) => x.name === ref.bucket);
+      } catch (e) {
+        if (e instanceof CloudError && CONTROL_KEY_REFUSED.has(e.code)) {
+          throw new Error(
+            `COS refuses the control-plane credentials TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY (${e.code}), so the bucket could not be looked up`,
+          );
+        }
+        if (!(e instanceof CloudError) || e.kind !== "auth") throw e;
+      }
       return {
         status: "fail",
         message: msg(
