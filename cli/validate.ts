@@ -127,6 +127,7 @@ export function register(program: Command): void {
               " to see validate work without a cloud account, run `npm run demo`.",
           );
         }
+        if (flags.only && flags.only.length === 0) throw new InputError(`--only needs at least one check id; known: ${CHECK_IDS.join(", ")}`);
         const unknown = (flags.only ?? []).filter((id) => !CHECK_IDS.includes(id));
         if (unknown.length) throw new InputError(`--only: unknown check id(s) ${unknown.join(", ")}; known: ${CHECK_IDS.join(", ")}`);
         const outputsFile = flags.outputs ?? defaultOutputsFile(flags.stack);

@@ -101,6 +101,10 @@ describe("usage and input errors (exit 2)", () => {
     let r = await cli(["--stack", "live-demo-x", "--only", "cos.nope"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("cos.nope");
+    // An empty list is not "everything".
+    r = await cli(["--stack", "live-demo-x", "--only", " , "]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--only needs at least one check id");
     r = await cli(["--stack", "live-demo-x", "--format", "yaml"]);
     expect(r.code).toBe(2);
   });
