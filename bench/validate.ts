@@ -4,7 +4,7 @@
  * Sets up the healthy demo environment (synth, MariaDB, sandbox, migrate, demo rows, backend config), injects
  * LATENCY ms on every API 3.0 and COS request through the sandbox's fault rules, and runs validate once. Prints its
  * wall time as a multiple of LATENCY (goal ≤ 3.5: the longest dependent chain is the upload probe's
- * PUT → HEAD → DELETE, plus the shared signed GET before it), next to the number of calls and the sum of their
+ * PUT → HEAD → DELETE; the shared signed GET runs alongside it), next to the number of calls and the sum of their
  * latency — what a checklist running one call after another would take at least.
  *
  * One MariaDB serves every run (LIVE_INFRA_TEST_MYSQL_URL when set, else one launched here); a first, unmeasured
