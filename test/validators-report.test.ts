@@ -5,7 +5,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { CATALOGUE, CHECK_IDS } from "../validators/catalogue";
 import { CHECK_BODIES } from "../validators";
 import { buildReport, exitCodeOf, Report, scrub } from "../validators/report";
-import { createProgressPrinter, renderReport, REPORT_FORMATS, useColor, xmlEscape } from "../validators/render";
+import { createProgressPrinter, displayWidth, renderReport, REPORT_FORMATS, truncateToWidth, useColor, xmlEscape } from "../validators/render";
 import type { CheckOutcome } from "../validators/runner";
 
 /** Canary secrets: none may appear in any rendering. */
@@ -156,6 +156,21 @@ describe("renderers", () => {
     expect(useColor({ isTTY: false }, {})).toBe(false);
     expect(useColor({ isTTY: true }, { NO_COLOR: "1" })).toBe(false);
     expect(useColor({ isTTY: true }, { TERM: "dumb" })).toBe(false);
+  });
+
+  it.each(["en", "zh"] as const)("live checklist lines fit the terminal width, so the redraw stays aligned (%s)", (lang) => {
+    let out = "";
+    const stream = { columns: 50, isTTY: true, write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream;
+    const p = createProgressPrinter(stream, { lang, live: true, color: true });
+    p.onProgress({ type: "plan", ids: [...CHECK_IDS] });
+    for (const id of CHECK_IDS) p.onProgress({ type: "retry", id, attempt: 1, reason: "RequestLimitExceeded" });
+    for (const id of CHECK_IDS) p.onProgress({ type: "done", id, status: "pass", durationMs: 12345 });
+    const lines = out.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").split(/[\r\n]+/).filter(Boolean);
+    expect(lines.length).toBeGreaterThan(CHECK_IDS.length);
+    for (const l of lines) expect(displayWidth(l)).toBeLessThan(50);
+    // With room to spare nothing is cut.
+    expect(truncateToWidth("回调模板已关联推流域名", 40)).toBe("回调模板已关联推流域名");
+    expect(displayWidth(truncateToWidth("回调模板已关联推流域名", 9))).toBeLessThanOrEqual(9);
   });
 
   it("progress printer: plain lines per finished check; live mode redraws and clears", () => {

@@ -211,6 +211,25 @@ export function renderReport(report: Report, format: ReportFormat, opts: RenderO
 // ---------------------------------------------------------------------------------------------------------------
 // Progress while running
 
+/** Terminal columns a string takes: East Asian wide and fullwidth characters count 2. */
+export function displayWidth(text: string): number {
+  let n = 0;
+  for (const ch of text) n += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(ch) ? 2 : 1;
+  return n;
+}
+
+/** Cuts `text` to at most `width` columns, ending in "…" when cut. */
+export function truncateToWidth(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  if (width <= 0) return "";
+  let out = "";
+  for (const ch of text) {
+    if (displayWidth(out + ch) > width - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
 export interface ProgressPrinterOptions {
   lang: Lang;
   /** Redraw a checklist in place (TTY). false: one plain line per finished check (CI logs). */
@@ -231,15 +250,22 @@ export function createProgressPrinter(stream: NodeJS.WritableStream, opts: Progr
   const state = new Map<string, { status: CheckStatus | "running"; ms?: number; retries: number }>();
   let drawn = 0;
   const w = () => idWidth(ids.map((id) => ({ id })));
+  // A live line must not wrap: the redraw moves up one terminal row per checklist line.
+  const columns = opts.live ? (stream as NodeJS.WriteStream).columns : undefined;
   const line = (id: string) => {
     const s = state.get(id)!;
     const st = s.status;
-    const label =
-      st === "running"
-        ? paint(opts.color, SGR.running, "… RUN  ")
-        : paint(opts.color, SGR[st], `${ICON[st]} ${LABEL[st].padEnd(5)}`);
-    const extra = s.ms !== undefined ? paint(opts.color, SGR.dim, ` (${s.ms} ms${s.retries ? `, ${s.retries} retries` : ""})`) : "";
-    return `${label} ${id.padEnd(w())}  ${titles.get(id) ?? ""}${extra}`;
+    const labelText = st === "running" ? "… RUN  " : `${ICON[st]} ${LABEL[st].padEnd(5)}`;
+    const label = paint(opts.color, st === "running" ? SGR.running : SGR[st], labelText);
+    const head = `${labelText} ${id.padEnd(w())}  `;
+    let title = titles.get(id) ?? "";
+    let extra = s.ms !== undefined ? ` (${s.ms} ms${s.retries ? `, ${s.retries} retries` : ""})` : "";
+    if (columns && columns > 0) {
+      const room = columns - 1 - displayWidth(head);
+      if (displayWidth(title + extra) > room) extra = "";
+      if (displayWidth(title) > room) title = truncateToWidth(title, room);
+    }
+    return `${label}${head.slice(labelText.length)}${title}${extra && paint(opts.color, SGR.dim, extra)}`;
   };
   const redraw = () => {
     let buf = drawn ? `\x1b[${drawn}A` : "";
