@@ -262,7 +262,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     const pending = pendingMigrations(migrations, history);
     const before = exists ? await inspectSchema(conn, db) : null;
     if (before && history.length === 0 && before.tables.some((t) => schema.tables.some((d) => d.name === t.name))) {
-      log(`adopting existing tables in ${db} (${before.tables.map((t) => t.name).join(", ")}); no row is touched`);
+      const names = before.tables.map((t) => t.name).filter((n) => n !== HISTORY_TABLE);
+      log(`adopting existing tables in ${db} (${names.join(", ")}); no row is touched`);
     }
 
     for (const m of pending) {
