@@ -237,13 +237,34 @@ describe("migrate on a real server", () => {
     }
   });
 
-  test("an unrepairable difference (wrong primary key) fails with the list of problems, data untouched", async () => {
+  test("an unrepairable difference (wrong primary key) fails with the list of problems before changing anything", async () => {
     const db = await freshName("badpk");
     await migrate(await options(db.name));
     const conn = await db.connect();
     try {
       await conn.query("ALTER TABLE tb_room DROP PRIMARY KEY, ADD PRIMARY KEY (userid, title)");
-      await expect(migrate(await options(db.name))).rejects.toThrow(/tb_room: primary key \(userid, title\) \(expected \(userid\)\)/);
+      await conn.query("DROP TABLE tb_vod"); // repairable, but the run must not start repairing
+      await expect(migrate(await options(db.name))).rejects.toThrow(
+        /nothing was changed:\n {2}- tb_room: primary key \(userid, title\) \(expected \(userid\)\)/,
+      );
+      const [rows] = await conn.query("SHOW TABLES LIKE 'tb_vod'");
+      expect(rows).toEqual([]);
+    } finally {
+      await conn.end();
+    }
+  });
+
+  test("an unrepairable adopted database (no history yet) is left exactly as it was: no history table, no tables", async () => {
+    const db = await createTestDatabase("badadopt");
+    created.push(db);
+    const conn = await db.connect();
+    try {
+      await conn.query("CREATE TABLE tb_vod (userid int NOT NULL, file_id varchar(150) NOT NULL, PRIMARY KEY (userid, file_id))");
+      await conn.query("INSERT INTO tb_vod VALUES (1, 'a')");
+      await expect(migrate(await options(db.name))).rejects.toThrow(/nothing was changed:\n {2}- tb_vod\.userid: type int is not compatible with varchar\(50\)/);
+      const [tables] = await conn.query("SHOW TABLES");
+      expect(tables).toEqual([{ [`Tables_in_${db.name}`]: "tb_vod" }]);
+      expect(await dumpTable(conn, "tb_vod", ["userid"])).toEqual([{ userid: 1, file_id: "a" }]);
     } finally {
       await conn.end();
     }

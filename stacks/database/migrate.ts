@@ -3,8 +3,9 @@
  *
  *  1. take a named lock (GET_LOCK, per server + database) so concurrent runs never interleave;
  *  2. CREATE DATABASE IF NOT EXISTS with the stack's charset/collation (only when missing);
- *  3. history table in the database itself; refuse when an applied migration's checksum changed or the history
- *     names a migration this code does not know (a newer tool migrated it);
+ *  3. refuse when an applied migration's checksum changed, the history names a migration this code does not know
+ *     (a newer tool migrated it), or the live tables differ in a way no repair fixes — all before any change; then
+ *     the history table in the database itself;
  *  4. apply pending migrations, recording each (version, name, checksum);
  *  5. compare the live tables with SCHEMA (never trusting the history alone) and repair what can be repaired
  *     without touching a row: create missing tables, add missing columns, widen narrow types, replace zero-date
@@ -256,11 +257,22 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         .length > 0;
     if (hasHistory) {
       history = await rowsOf<HistoryRow>(conn, `SELECT version, name, checksum FROM ${ident(HISTORY_TABLE)} ORDER BY version`);
-    } else {
-      await exec(HISTORY_DDL);
     }
     const pending = pendingMigrations(migrations, history);
     const before = exists ? await inspectSchema(conn, db) : null;
+    // A difference no repair fixes (another primary key, an incompatible type) stops the run before anything is
+    // changed — unless a pending migration alters existing tables (it may be the fix). Dry runs report it instead.
+    const pendingAlters = pending.some((m) => m.statements.some((st) => !/^\s*CREATE TABLE IF NOT EXISTS\b/i.test(st)));
+    if (before && !dry && !pendingAlters) {
+      const blocking = compareSchema(schema, before).filter((d) => d.severity === "error" && !d.repairable);
+      if (blocking.length) {
+        throw new MigrationError(
+          `${db} differs from the declared schema in ways that cannot be repaired without risking data; nothing was changed:\n` +
+            blocking.map((d) => `  - ${d.message}`).join("\n"),
+        );
+      }
+    }
+    if (!hasHistory) await exec(HISTORY_DDL);
     if (before && history.length === 0 && before.tables.some((t) => schema.tables.some((d) => d.name === t.name))) {
       const names = before.tables.map((t) => t.name).filter((n) => n !== HISTORY_TABLE);
       log(`adopting existing tables in ${db} (${names.join(", ")}); no row is touched`);
