@@ -201,6 +201,15 @@ describe("COS failures", () => {
   });
 });
 
+describe("COS: the backend's OutDefine.php template left as shipped", () => {
+  it("cos.bucket fails naming the keys still empty (not a wrong-APPID finding)", async () => {
+    const r = await run(backend((b) => Object.assign(b.cos, { bucket: "", region: "", appid: "0" })), { only: ["cos.bucket"] });
+    expect(statuses(r)).toEqual({ "cos.bucket": "fail" });
+    expect(byId(r, "cos.bucket").faqKeyword).toBe("ERROR_PROXY_SIGN_BUCKET_NOTMATCH");
+    expect(byId(r, "cos.bucket").message).toMatch(/COSKEY_BUCKET, COSKEY_BUCKET_REGION, COSKEY_APPID in OutDefine\.php still hold the template's empty value/);
+  });
+});
+
 describe("COS: wrong control-plane credentials", () => {
   it("cos.bucket is error naming TENCENTCLOUD_SECRET_*, not a bucket finding", async () => {
     const r = await run(backend(), { only: ["cos.bucket"], credentials: { ...OWNER, secretKey: "wrongOwnerSecretKey0000000000001" } });

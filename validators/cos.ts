@@ -43,6 +43,21 @@ export async function checkBucket(ctx: CheckContext): Promise<Verdict> {
     stackAppid: ctx.outputs.appid,
   };
 
+  // 0. The backend's template as shipped: empty strings and APPID 0.
+  const unset = [!b.bucket.trim() && "COSKEY_BUCKET", !b.region.trim() && "COSKEY_BUCKET_REGION", /^0*$/.test(b.appid) && "COSKEY_APPID"].filter(
+    (x): x is string => !!x,
+  );
+  if (unset.length) {
+    return {
+      status: "fail",
+      message: msg(
+        `OutDefine.php 中 ${unset.join("、")} 仍是模板的空值：后台无法为上传签名。`,
+        `${unset.join(", ")} in OutDefine.php still ${unset.length > 1 ? "hold" : "holds"} the template's empty value: the backend cannot sign uploads.`,
+      ),
+      evidence,
+    };
+  }
+
   // 1. APPID: the suffix of COSKEY_BUCKET, COSKEY_APPID and the account's APPID must agree.
   if (split.appid && split.appid !== b.appid) {
     return {
