@@ -210,6 +210,22 @@ describe("COS: the backend's OutDefine.php template left as shipped", () => {
   });
 });
 
+describe("COS: empty keys in OutDefine.php are findings, not errors", () => {
+  it("empty COSKEY_SECRECTID: cos.secret-id fails", async () => {
+    const r = await run(backend((b) => Object.assign(b.cos, { secretId: "", secretKey: "" })), { only: ["cos.upload"] });
+    expect(statuses(r)).toEqual({ "cos.bucket": "pass", "cos.secret-id": "fail", "cos.secret-key": "skip", "cos.upload": "skip" });
+    expect(byId(r, "cos.secret-id").faqKeyword).toBe("PROXY_AUTH_SECRETID_NOEXIST");
+    expect(byId(r, "cos.secret-id").message).toMatch(/COSKEY_SECRECTID in OutDefine\.php is empty/);
+  });
+
+  it("empty COSKEY_SECRECTKEY: the SecretId is still tested, cos.secret-key fails", async () => {
+    const r = await run(backend((b) => (b.cos.secretKey = "")), { only: ["cos.upload"] });
+    expect(statuses(r)).toEqual({ "cos.bucket": "pass", "cos.secret-id": "pass", "cos.secret-key": "fail", "cos.upload": "skip" });
+    expect(byId(r, "cos.secret-key").faqKeyword).toBe("ERROR_PROXY_AUTH_FAILED");
+    expect(byId(r, "cos.secret-key").message).toMatch(/COSKEY_SECRECTKEY in OutDefine\.php is empty/);
+  });
+});
+
 describe("COS: wrong control-plane credentials", () => {
   it("cos.bucket is error naming TENCENTCLOUD_SECRET_*, not a bucket finding", async () => {
     const r = await run(backend(), { only: ["cos.bucket"], credentials: { ...OWNER, secretKey: "wrongOwnerSecretKey0000000000001" } });

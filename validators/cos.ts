@@ -227,6 +227,13 @@ function inconclusive(p: AuthProbe): never {
 }
 
 export async function checkSecretId(ctx: CheckContext): Promise<Verdict> {
+  if (!ctx.backend.cos.secretId.trim()) {
+    return {
+      status: "fail",
+      message: msg("OutDefine.php 的 COSKEY_SECRECTID 为空（模板值）。", "COSKEY_SECRECTID in OutDefine.php is empty (the template's value)."),
+      evidence: { COSKEY_SECRECTID: "" },
+    };
+  }
   const p = await authProbe(ctx);
   const evidence = probeEvidence(ctx, p);
   if (p.outcome === "unknown-id") {
@@ -253,6 +260,13 @@ export async function checkSecretId(ctx: CheckContext): Promise<Verdict> {
 export async function checkSecretKey(ctx: CheckContext): Promise<Verdict> {
   const p = await authProbe(ctx);
   const evidence = probeEvidence(ctx, p);
+  if (!ctx.backend.cos.secretKey) {
+    return {
+      status: "fail",
+      message: msg("OutDefine.php 的 COSKEY_SECRECTKEY 为空（模板值）：无法为上传签名。", "COSKEY_SECRECTKEY in OutDefine.php is empty (the template's value): uploads cannot be signed."),
+      evidence,
+    };
+  }
   if (p.outcome === "bad-signature" || p.outcome === "unknown-id") {
     return {
       status: "fail",
