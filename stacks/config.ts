@@ -410,7 +410,10 @@ export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[], 
     const got = valueAt(input, p);
     const name = p.length ? fieldName(p) : "(top level)";
     let message = issue.message;
-    if (message.startsWith("Invalid input")) message = `has the wrong type or value (${message})`;
+    // Sections (objects) get the list of their fields instead of zod's "expected object" text.
+    const keys = message.startsWith("Invalid input: expected object") ? objectKeysAt(EnvFileSchema, input, p) : undefined;
+    if (keys) message = `must be an object with the fields ${keys.join(", ")} (see README, Environments)`;
+    else if (message.startsWith("Invalid input")) message = `has the wrong type or value (${message})`;
     if (got === undefined) {
       lines.push(`${file}: field "${name}": is required and ${message}`);
     } else {

@@ -180,6 +180,11 @@ describe("environment config", () => {
 
   test("missing required fields say so", () => {
     expect(oneProblem((d) => delete d.region, "region")).toContain("is required");
+    expect(oneProblem((d) => delete d.mysql, "mysql")).toBe(
+      'environments/dev.json: field "mysql": is required and must be an object with the fields engine_version, memory_mb, volume_gb, ' +
+        "availability_zone, vpc_cidr, subnet_cidr, public_access, port (see README, Environments)",
+    );
+    expect(oneProblem((d) => (d.bucket = "livedemo"), "bucket")).toMatch(/must be an object with the fields base_name, cors_origins .*\(got "livedemo"\)$/);
   });
 
   test("several problems: one line each; bad JSON names the line", () => {
