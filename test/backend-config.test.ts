@@ -133,6 +133,12 @@ describe("parse errors never quote file text (a value may be a secret)", () => {
     expect(e.message).toMatch(new RegExp(`^${file.replace(".", "\\.")}:${line}: `));
     expect(e.message).not.toContain("SUPERSECRET");
   });
+
+  it("--backend-config JSON with an unquoted value", () => {
+    const e = thrown(() => parseBackendConfigJson(`{\n  "API_KEY": ${SECRET}\n}\n`, "b.json"));
+    expect(e.message).toMatch(/^b\.json:\d+: not valid JSON/);
+    expect(e.message).not.toContain("SUPERSECRET");
+  });
 });
 
 describe("cdn.route.ini parser", () => {
