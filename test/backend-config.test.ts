@@ -137,7 +137,8 @@ describe("parse errors never quote file text (a value may be a secret)", () => {
   it("--backend-config JSON with an unquoted value", () => {
     const e = thrown(() => parseBackendConfigJson(`{\n  "API_KEY": ${SECRET}\n}\n`, "b.json"));
     expect(e.message).toMatch(/^b\.json:\d+: not valid JSON/);
-    expect(e.message).not.toContain("SUPERSECRET");
+    // Node cuts its quote short: no prefix of the value may show either.
+    expect(e.message).not.toContain("SUPERSE");
   });
 });
 
