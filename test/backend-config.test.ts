@@ -131,7 +131,7 @@ describe("parse errors never quote file text (a value may be a secret)", () => {
     const parse = file === "OutDefine.php" ? () => parseOutDefine(text, file) : () => parseRouteIni(text, file);
     const e = thrown(parse);
     expect(e.message).toMatch(new RegExp(`^${file.replace(".", "\\.")}:${line}: `));
-    expect(e.message).not.toContain("SUPERSECRET");
+    expect(e.message).not.toContain("SUPERSE");
   });
 
   it("--backend-config JSON with an unquoted value", () => {
