@@ -23,5 +23,6 @@ export function redact(text: string, secrets: Iterable<string | undefined | null
 
 /** Replaces the password of a mysql://user:password@host URL with "***". */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@]*@/i, "$1:***@");
+  // The password runs to the LAST "@" before the path: a raw "@" inside it must not leave its tail visible.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^/]*@/i, "$1:***@");
 }

@@ -14,5 +14,7 @@ describe("secret masking", () => {
   test("redactUrl hides the password of a mysql URL", () => {
     expect(redactUrl("mysql://root:s3cr%40t@127.0.0.1:3306/live_demo")).toBe("mysql://root:***@127.0.0.1:3306/live_demo");
     expect(redactUrl("mysql://root@127.0.0.1:3306/live_demo")).toBe("mysql://root@127.0.0.1:3306/live_demo");
+    expect(redactUrl("mysql://u:p@ss@w0rd@db.example.com:3306/live_demo")).toBe("mysql://u:***@db.example.com:3306/live_demo");
+    expect(redactUrl("mysql://u:pw@h:3306/db?note=a@b")).toBe("mysql://u:***@h:3306/db?note=a@b");
   });
 });
