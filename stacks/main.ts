@@ -8,7 +8,8 @@ import { synthesize } from "./synth";
 
 process.env.CHECKPOINT_DISABLE = "1";
 
-function main(): number {
+/** Runs the synth; returns the exit code (exported for tests). */
+export function main(): number {
   try {
     const result = synthesize({ outdir: process.env.CDKTF_OUTDIR || "cdktf.out" });
     for (const s of result.stacks) {
@@ -17,7 +18,7 @@ function main(): number {
     }
     return result.violationCount ? 1 : 0;
   } catch (err) {
-    process.stderr.write(`live-demo: ${(err as Error).message}\n`);
+    process.stderr.write(`live-infra: ${(err as Error).message}\n`);
     return err instanceof InputError ? 2 : 1;
   }
 }
