@@ -116,6 +116,17 @@ describe("runner: timeouts and errors never pass", () => {
 });
 
 describe("runner: retries", () => {
+  it("a timeout reached while retrying names what kept failing", async () => {
+    const refused = () => new CloudError({ code: "ECONNREFUSED", message: "refused", kind: "network", service: "live", operation: "DescribeLiveDomain" });
+    const out = await runChecks(
+      [check("t.retrying", [], (signal) => withRetry(async () => Promise.reject(refused()), signal, { startingDelay: 5, maxDelay: 20, numOfAttempts: 1000 }))],
+      { timeoutMs: 200 },
+    );
+    expect(out[0].status).toBe("error");
+    expect(out[0].message?.en).toMatch(/within 200 ms \(timeout; kept retrying after ECONNREFUSED\)/);
+    expect(out[0].message?.zh).toContain("ECONNREFUSED");
+  });
+
   it("retries throttling, 5xx and resets with backoff, then passes; counts retries", async () => {
     let calls = 0;
     const errors = [

@@ -109,6 +109,7 @@ export async function runChecks(checks: readonly RunnerCheck[], opts: RunnerOpti
   const started = new Map<string, number>();
   const controllers = new Map<string, AbortController>();
   const retries = new Map<string, number>();
+  const lastRetryReason = new Map<string, string>();
   const attempts = new Map<string, Promise<Omit<CheckOutcome, "durationMs" | "retries">>>();
 
   // Start the ends of the longest prerequisite chains first: their requests go out first, so the dependent calls
@@ -127,10 +128,11 @@ export async function runChecks(checks: readonly RunnerCheck[], opts: RunnerOpti
     retries.set(id, 0);
     retryCounters.set(ac.signal, (attempt, reason) => {
       retries.set(id, (retries.get(id) ?? 0) + 1);
+      lastRetryReason.set(id, reason);
       emit({ type: "retry", id, attempt, reason });
     });
     emit({ type: "start", id });
-    attempts.set(id, runOne(c, ac, opts.timeoutMs));
+    attempts.set(id, runOne(c, ac, opts.timeoutMs, () => lastRetryReason.get(id)));
   }
 
   const finals = new Map<string, Promise<CheckOutcome>>();
@@ -179,7 +181,12 @@ function rootCause(o: CheckOutcome, done: Map<string, CheckOutcome>): string {
   return cur?.id ?? o.id;
 }
 
-async function runOne(c: RunnerCheck, ac: AbortController, timeoutMs: number): Promise<Omit<CheckOutcome, "durationMs" | "retries">> {
+async function runOne(
+  c: RunnerCheck,
+  ac: AbortController,
+  timeoutMs: number,
+  lastRetryReason: () => string | undefined,
+): Promise<Omit<CheckOutcome, "durationMs" | "retries">> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), timeoutMs);
@@ -192,11 +199,15 @@ async function runOne(c: RunnerCheck, ac: AbortController, timeoutMs: number): P
     const r = await Promise.race([body, timeout]);
     if (r === "timeout") {
       ac.abort(new Error("timeout"));
+      // A timeout reached while retrying says what kept failing (e.g. ECONNREFUSED from a wrong endpoint).
+      const why = lastRetryReason();
       return {
         id: c.id,
         status: "error",
         skippedBecause: null,
-        message: msg(`检查在 ${timeoutMs} ms 内未完成（超时）。`, `the check did not finish within ${timeoutMs} ms (timeout).`),
+        message: why
+          ? msg(`检查在 ${timeoutMs} ms 内未完成（超时；一直重试的错误：${why}）。`, `the check did not finish within ${timeoutMs} ms (timeout; kept retrying after ${why}).`)
+          : msg(`检查在 ${timeoutMs} ms 内未完成（超时）。`, `the check did not finish within ${timeoutMs} ms (timeout).`),
       };
     }
     if (!r.ok) {
