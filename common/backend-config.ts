@@ -565,16 +565,7 @@ let validateJson: JsonValidator | undefined;
 
 /** Parses the text of a `--backend-config` JSON file (shape {@link BackendConfigJson}). */
 export function parseBackendConfigJson(text: string, file: string): BackendConfig {
-  let doc: unknown;
-  try {
-    doc = parseJsonFile(text, file);
-  } catch (err) {
-    // Node's `"…" is not valid JSON` form quotes the text around the error, which may be a key or a password.
-    if (err instanceof InputError && /is not valid JSON\)$/.test(err.message)) {
-      throw new InputError(err.message.replace(/ \([^]*\)$/, " (a value that is not quoted, or a missing quote or comma)"));
-    }
-    throw err;
-  }
+  const doc = parseJsonFile(text, file); // never quotes the file's text (it holds keys)
   if (!validateJson) {
     const ajv = new Ajv({ allErrors: true, strict: false });
     validateJson = ajv.compile(BACKEND_CONFIG_JSON_SCHEMA) as unknown as JsonValidator;

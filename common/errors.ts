@@ -3,6 +3,8 @@
  * InputError → 2 (usage or input error), anything else → 1. Messages are shown as they are, never with a stack,
  * so they must name the bad file/field and the fix — and never contain a secret.
  */
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
+
 export class InputError extends Error {
   constructor(message: string) {
     super(message);
@@ -25,16 +27,42 @@ export function lineOf(text: string, offset: number): number {
   return line;
 }
 
-/** JSON.parse with an InputError that names the file and the line of the syntax error. */
+/** Plain words for jsonc-parser's error codes (it names them like "InvalidSymbol"). */
+const JSON_ERROR_WORDS: Record<string, string> = {
+  InvalidSymbol: "unexpected character (strings must be in double quotes)",
+  InvalidNumberFormat: "malformed number",
+  PropertyNameExpected: "expected a property name in double quotes",
+  ValueExpected: "expected a value",
+  ColonExpected: "expected ':'",
+  CommaExpected: "expected ','",
+  CloseBraceExpected: "expected '}'",
+  CloseBracketExpected: "expected ']'",
+  EndOfFileExpected: "unexpected text after the end of the document",
+  InvalidCommentToken: "comments are not allowed",
+  UnexpectedEndOfComment: "unterminated comment",
+  UnexpectedEndOfString: "unterminated string",
+  UnexpectedEndOfNumber: "unterminated number",
+  InvalidUnicode: "invalid \\u escape",
+  InvalidEscapeCharacter: "invalid escape character",
+  InvalidCharacter: "invalid character in a string",
+};
+
+/**
+ * JSON.parse with an InputError that names the file, the line and column of the first syntax error, and what was
+ * expected — but never quotes the file's text: outputs and backend-config files hold passwords and keys, and Node's
+ * own messages quote the text around the error.
+ */
 export function parseJsonFile(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (err) {
-    const msg = (err as Error).message;
-    // Node 20: "... in JSON at position 123 (line 4 column 5)" or just "at position 123".
-    const lc = /line (\d+) column (\d+)/.exec(msg);
-    const pos = /position (\d+)/.exec(msg);
-    const line = lc ? Number(lc[1]) : pos ? lineOf(text, Number(pos[1])) : text.length ? lineOf(text, text.length) : 1;
-    throw new InputError(`${file}:${line}: not valid JSON (${msg.replace(/^.*?: /, "")})`);
+  } catch {
+    const errors: ParseError[] = [];
+    parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = errors[0];
+    if (!first) throw new InputError(`${file}: not valid JSON`);
+    const line = lineOf(text, first.offset);
+    const column = first.offset - text.lastIndexOf("\n", first.offset - 1);
+    const code = printParseErrorCode(first.error);
+    throw new InputError(`${file}:${line}: not valid JSON (column ${column}: ${JSON_ERROR_WORDS[code] ?? code})`);
   }
 }

@@ -84,3 +84,21 @@ describe("stack outputs reader/writer", () => {
     expect(OUTPUT_IDS).toHaveLength(22);
   });
 });
+
+describe("JSON syntax errors", () => {
+  test("name the line and column of the first error and never quote the file's text", () => {
+    const text = '{\n  "s": {\n    "db_password": Hunter2SecretPw,\n    "appid": "1"\n  }\n}\n';
+    let message = "";
+    try {
+      parseStackOutputs(text, "o.json");
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe("o.json:3: not valid JSON (column 20: unexpected character (strings must be in double quotes))");
+    expect(message).not.toContain("Hunter2");
+  });
+  test("an empty file and a trailing comma are placed too", () => {
+    expect(() => parseStackOutputs("", "e.json")).toThrow(/^e\.json:1: not valid JSON \(column 1: expected a value\)$/);
+    expect(() => parseStackOutputs('{\n  "a": 1,\n}', "t.json")).toThrow(/^t\.json:3: not valid JSON \(column 1: expected a property name/);
+  });
+});
