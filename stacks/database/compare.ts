@@ -2,7 +2,8 @@
  * Comparing a live database with the declared schema. Two halves:
  *  - {@link normaliseColumn}: the ONE place where MariaDB and MySQL 8 information_schema differences are smoothed
  *    out (`current_timestamp()` vs `CURRENT_TIMESTAMP`, quoted vs unquoted defaults, the string 'NULL' vs SQL NULL,
- *    `int(11)` vs `int`, "DEFAULT_GENERATED on update ..." vs "on update current_timestamp()").
+ *    `int(11)` vs `int`, "DEFAULT_GENERATED on update ..." vs "on update current_timestamp()", `utf8` vs `utf8mb3`
+ *    charset and collation names; {@link normaliseCharset} / {@link normaliseCollation} are part of it).
  *  - {@link compareSchema}: pure, declared vs actual → a list of structured differences.
  * No imports beyond the schema module; {@link inspectSchema} (introspect.ts) reads the actual side with mysql2.
  */
@@ -17,12 +18,17 @@ export interface ActualColumn {
   /** undefined = no default. */
   default?: DefaultValue;
   onUpdateCurrentTimestamp: boolean;
+  /** Normalised character set and collation of a text column; null for other types; undefined = not read. */
+  charset?: string | null;
+  collation?: string | null;
 }
 
 export interface ActualTable {
   name: string;
   engine: string | null;
   collation: string | null;
+  /** Normalised default character set of the table (from its collation); undefined = not read. */
+  charset?: string | null;
   columns: ActualColumn[];
   /** Primary key columns in key order; empty when the table has none. */
   primaryKey: string[];
@@ -49,14 +55,17 @@ export type DifferenceKind =
   | "on_update"
   | "primary_key"
   | "extra_column"
-  | "charset";
+  | "charset"
+  | "table_charset"
+  | "column_charset";
 
 /**
  * One difference between the declared and the actual schema.
  * - severity "error": a backend query or insert can fail, or rows can be rejected/misplaced (db.schema fails);
  *   "warning": works but deviates (e.g. ON UPDATE moving create_time, a different default, a wider charset change).
- * - `repairable`: the migration runner can fix it without touching a row (add table/column, widen a type, change a
- *   default or ON UPDATE, make a column nullable). Not repairable: a different primary key, an incompatible type.
+ * - `repairable`: the migration runner can fix it without losing a row (add table/column, widen a type, change a
+ *   default or ON UPDATE, make a column nullable, convert a latin1/utf8mb3/ascii table up to utf8mb4). Not
+ *   repairable: a different primary key, an incompatible type, another character set.
  * - `expected` / `actual`: short SQL-ish texts for reports (e.g. "varchar(150)", "DEFAULT '0000-00-00 00:00:00'").
  */
 export interface SchemaDifference {
@@ -81,6 +90,9 @@ export interface RawColumnRow {
   is_nullable: string;
   column_default: string | null;
   extra: string | null;
+  /** CHARACTER_SET_NAME / COLLATION_NAME (NULL for non-text columns); optional for callers that do not read them. */
+  character_set_name?: string | null;
+  collation_name?: string | null;
 }
 
 const INT_TYPES = ["tinyint", "smallint", "mediumint", "int", "bigint"];
@@ -113,6 +125,29 @@ export function normaliseDefault(raw: string | null, nullable: boolean, extra: s
   return { kind: "literal", value: v };
 }
 
+/**
+ * Canonical character set name: lower case; `utf8` → `utf8mb3` (MySQL < 8.0.30 and MariaDB < 10.6 report the
+ * 3-byte set as `utf8`, newer ones as `utf8mb3`).
+ */
+export function normaliseCharset(charset: string | null | undefined): string | null {
+  if (charset === null || charset === undefined) return null;
+  const c = String(charset).trim().toLowerCase();
+  return c === "utf8" ? "utf8mb3" : c;
+}
+
+/** Canonical collation name: lower case; `utf8_…` → `utf8mb3_…` (as {@link normaliseCharset}). */
+export function normaliseCollation(collation: string | null | undefined): string | null {
+  if (collation === null || collation === undefined) return null;
+  return String(collation).trim().toLowerCase().replace(/^utf8_/, "utf8mb3_");
+}
+
+/** The character set a (normalised) collation belongs to: its name up to the first "_" ("binary" for binary). */
+export function charsetOfCollation(collation: string | null | undefined): string | null {
+  const c = normaliseCollation(collation);
+  if (!c) return null;
+  return c.split("_")[0];
+}
+
 /** Normalises one information_schema.COLUMNS row (MariaDB or MySQL 8) into an {@link ActualColumn}. */
 export function normaliseColumn(row: RawColumnRow): ActualColumn {
   const nullable = String(row.is_nullable).toUpperCase() === "YES";
@@ -123,6 +158,8 @@ export function normaliseColumn(row: RawColumnRow): ActualColumn {
     nullable,
     default: normaliseDefault(row.column_default === null ? null : String(row.column_default), nullable, extra),
     onUpdateCurrentTimestamp: /on update (current_timestamp|now)/i.test(extra),
+    charset: row.character_set_name === undefined ? undefined : normaliseCharset(row.character_set_name),
+    collation: row.collation_name === undefined ? undefined : normaliseCollation(row.collation_name),
   };
 }
 
@@ -196,8 +233,52 @@ function sameDefault(a: DefaultValue | undefined, b: DefaultValue | undefined): 
   return true;
 }
 
-function compareColumn(t: TableDef, d: ColumnDef, a: ActualColumn, out: SchemaDifference[]): void {
+/**
+ * Character sets a table is converted from with `ALTER TABLE … CONVERT TO CHARACTER SET utf8mb4` without losing or
+ * changing a character: every character of these sets exists in Unicode, which utf8mb4 encodes completely (MySQL's
+ * latin1 is cp1252 with its five unassigned bytes mapped to U+0081…, so it round-trips too). Other sets (gbk, big5,
+ * binary, …) are reported but never converted automatically.
+ */
+export const CONVERTIBLE_CHARSETS: readonly string[] = ["ascii", "latin1", "utf8mb3"];
+
+/** The actual table's default character set (normalised), null when unknown. */
+function tableCharset(at: ActualTable): string | null {
+  return at.charset !== undefined ? normaliseCharset(at.charset) : charsetOfCollation(at.collation);
+}
+
+/**
+ * True when `ALTER TABLE … CONVERT TO CHARACTER SET <declared>` loses nothing: every text column of the table
+ * (declared or not — CONVERT changes them all) is already in the declared set or in {@link CONVERTIBLE_CHARSETS}.
+ */
+export function convertibleTable(declared: SchemaDef, at: ActualTable): boolean {
+  return at.columns.every((c) => !c.charset || c.charset === declared.charset || CONVERTIBLE_CHARSETS.includes(c.charset));
+}
+
+/** The actual table a declared name refers to (ignoring case). */
+export function findActualTable(actual: ActualSchema, name: string): ActualTable | undefined {
+  return actual.tables.find((t) => t.name.toLowerCase() === name.toLowerCase());
+}
+
+function describeCharset(charset: string | null | undefined, collation: string | null | undefined): string {
+  return collation ? `${charset} (${collation})` : String(charset);
+}
+
+function compareColumn(t: TableDef, d: ColumnDef, a: ActualColumn, out: SchemaDifference[], cs: { declared: SchemaDef; convertible: boolean }): void {
   const where = `${t.name}.${d.name}`;
+  if (parseType(d.type).family === "string" && a.charset && a.charset !== cs.declared.charset) {
+    out.push({
+      kind: "column_charset",
+      severity: "error",
+      table: t.name,
+      column: d.name,
+      expected: describeCharset(cs.declared.charset, cs.declared.collation),
+      actual: describeCharset(a.charset, a.collation),
+      repairable: cs.convertible,
+      message:
+        `${where}: character set ${a.charset} (expected ${cs.declared.charset}); inserts of emoji or Chinese text fail` +
+        (cs.convertible ? "" : ` (${t.name} has text in a character set migrate does not convert; convert it by hand)`),
+    });
+  }
   const types = compareTypes(d.type, a.type);
   if (types !== "ok") {
     out.push({
@@ -271,6 +352,8 @@ function compareColumn(t: TableDef, d: ColumnDef, a: ActualColumn, out: SchemaDi
  * Compares the declared schema with an actual one (from {@link inspectSchema}). Pure; the result is empty when the
  * live database satisfies the declaration. Tables the schema does not declare (and the migration history table) are
  * ignored; extra columns are reported only when they would break the backend's inserts (NOT NULL without default).
+ * Character sets: a declared text column outside the declared set (utf8mb4) is an error, a table default outside it a
+ * warning; any collation of the declared set (utf8mb4_bin, utf8mb4_0900_ai_ci, …) is accepted.
  */
 export function compareSchema(declared: SchemaDef = SCHEMA, actual: ActualSchema): SchemaDifference[] {
   const out: SchemaDifference[] = [];
@@ -285,7 +368,7 @@ export function compareSchema(declared: SchemaDef = SCHEMA, actual: ActualSchema
     for (const t of declared.tables) out.push(missingTable(t));
     return out;
   }
-  if (actual.charset && actual.charset.toLowerCase() !== declared.charset) {
+  if (actual.charset && normaliseCharset(actual.charset) !== declared.charset) {
     out.push({
       kind: "charset",
       severity: "warning",
@@ -295,12 +378,25 @@ export function compareSchema(declared: SchemaDef = SCHEMA, actual: ActualSchema
       message: `database ${actual.database}: default charset ${actual.charset} (expected ${declared.charset}); nicknames with emoji need utf8mb4`,
     });
   }
-  const byName = new Map(actual.tables.map((t) => [t.name.toLowerCase(), t]));
   for (const t of declared.tables) {
-    const at = byName.get(t.name.toLowerCase());
+    const at = findActualTable(actual, t.name);
     if (!at) {
       out.push(missingTable(t));
       continue;
+    }
+    const convertible = convertibleTable(declared, at);
+    const tcs = tableCharset(at);
+    if (tcs && tcs !== declared.charset) {
+      // Columns added later (by a repair or a migration) inherit the table default.
+      out.push({
+        kind: "table_charset",
+        severity: "warning",
+        table: t.name,
+        expected: describeCharset(declared.charset, declared.collation),
+        actual: describeCharset(tcs, normaliseCollation(at.collation)),
+        repairable: convertible,
+        message: `${t.name}: default character set ${tcs} (expected ${declared.charset}); columns added to it get ${tcs}`,
+      });
     }
     const cols = new Map(at.columns.map((c) => [c.name.toLowerCase(), c]));
     for (const d of t.columns) {
@@ -316,7 +412,7 @@ export function compareSchema(declared: SchemaDef = SCHEMA, actual: ActualSchema
           message: `${t.name}.${d.name}: column missing`,
         });
       } else {
-        compareColumn(t, d, a, out);
+        compareColumn(t, d, a, out, { declared, convertible });
       }
     }
     const declaredCols = new Set(t.columns.map((c) => c.name.toLowerCase()));

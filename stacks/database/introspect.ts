@@ -2,7 +2,7 @@
  * Reads the actual schema of a database from information_schema (works on MariaDB 10.x and MySQL 8; the dialect
  * differences are normalised in compare.ts). Needs only a connection's `query`; no runtime import of mysql2.
  */
-import { ActualSchema, ActualTable, RawColumnRow, normaliseColumn } from "./compare";
+import { ActualSchema, ActualTable, RawColumnRow, charsetOfCollation, normaliseCharset, normaliseCollation, normaliseColumn } from "./compare";
 
 /**
  * The part of a mysql2/promise Connection or Pool used here (both satisfy it). Rows come back as objects.
@@ -32,17 +32,19 @@ export async function inspectSchema(conn: SqlQueryable, database = "live_demo"):
     [database],
   );
   if (db.length === 0) return { database, exists: false, charset: null, collation: null, tables: [] };
+  // The table's default charset comes from its collation (information_schema.TABLES has only TABLE_COLLATION).
   const tables = await rows(
     conn,
-    "SELECT TABLE_NAME AS name, ENGINE AS engine, TABLE_COLLATION AS coll FROM information_schema.TABLES " +
-      "WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
+    "SELECT t.TABLE_NAME AS name, t.ENGINE AS engine, t.TABLE_COLLATION AS coll, c.CHARACTER_SET_NAME AS cs " +
+      "FROM information_schema.TABLES t LEFT JOIN information_schema.COLLATIONS c ON c.COLLATION_NAME = t.TABLE_COLLATION " +
+      "WHERE t.TABLE_SCHEMA = ? AND t.TABLE_TYPE = 'BASE TABLE' ORDER BY t.TABLE_NAME",
     [database],
   );
   const columns = await rows(
     conn,
     "SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, COLUMN_TYPE AS column_type, IS_NULLABLE AS is_nullable, " +
-      "COLUMN_DEFAULT AS column_default, EXTRA AS extra FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? " +
-      "ORDER BY TABLE_NAME, ORDINAL_POSITION",
+      "COLUMN_DEFAULT AS column_default, EXTRA AS extra, CHARACTER_SET_NAME AS cs, COLLATION_NAME AS coll " +
+      "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION",
     [database],
   );
   const pk = await rows(
@@ -54,7 +56,8 @@ export async function inspectSchema(conn: SqlQueryable, database = "live_demo"):
   const out: ActualTable[] = tables.map((t) => ({
     name: str(t.name)!,
     engine: str(t.engine),
-    collation: str(t.coll),
+    collation: normaliseCollation(str(t.coll)),
+    charset: normaliseCharset(str(t.cs)) ?? charsetOfCollation(str(t.coll)),
     columns: [],
     primaryKey: [],
   }));
@@ -69,9 +72,17 @@ export async function inspectSchema(conn: SqlQueryable, database = "live_demo"):
         is_nullable: str(c.is_nullable)!,
         column_default: str(c.column_default),
         extra: str(c.extra),
+        character_set_name: str(c.cs),
+        collation_name: str(c.coll),
       } satisfies RawColumnRow),
     );
   }
   for (const k of pk) byName.get(str(k.table_name)!)?.primaryKey.push(str(k.column_name)!);
-  return { database, exists: true, charset: str(db[0].cs), collation: str(db[0].coll), tables: out };
+  return {
+    database,
+    exists: true,
+    charset: normaliseCharset(str(db[0].cs)),
+    collation: normaliseCollation(str(db[0].coll)),
+    tables: out,
+  };
 }

@@ -9,8 +9,9 @@
  *  4. apply pending migrations, recording each (version, name, checksum);
  *  5. compare the live tables with SCHEMA (never trusting the history alone) and repair what can be repaired
  *     without touching a row: create missing tables, add missing columns, widen narrow types, replace zero-date
- *     defaults, remove ON UPDATE, make declared-nullable columns nullable. Anything left that breaks the backend
- *     (a different primary key, an incompatible type) fails the run;
+ *     defaults, remove ON UPDATE, make declared-nullable columns nullable, convert latin1/utf8mb3/ascii tables to
+ *     utf8mb4 (lossless: a superset). Anything left that breaks the backend (a different primary key, an
+ *     incompatible type, another character set) fails the run;
  *  6. optionally create the backend account (CREATE USER IF NOT EXISTS + GRANT of only the missing privileges).
  *
  * Never drops a table, column or database: every statement passes {@link assertNonDestructive}.
@@ -31,7 +32,7 @@ import {
   ident,
   quoteString,
 } from "./schema";
-import { ActualSchema, ActualTable, SchemaDifference, compareSchema, compareTypes } from "./compare";
+import { ActualSchema, SchemaDifference, compareSchema, compareTypes, findActualTable } from "./compare";
 import { inspectSchema } from "./introspect";
 import { MIGRATIONS, Migration, migrationChecksum } from "./migrations";
 
@@ -114,10 +115,17 @@ export function repairStatements(schema: SchemaDef, actual: ActualSchema, diffs:
       out.push(createTableSql(t, schema));
       continue;
     }
-    const at = actual.tables.find((x) => x.name.toLowerCase() === t.name.toLowerCase()) as ActualTable;
+    const at = findActualTable(actual, t.name)!;
+    // Character set first and on its own, so columns added or modified below get the new table default.
+    // CONVERT TO only goes up (latin1/utf8mb3/ascii → utf8mb4, see CONVERTIBLE_CHARSETS): no character is lost; a
+    // conflict it would cause (e.g. keys equal under the new collation) fails the ALTER, which changes nothing.
+    const convert = mine.some((d) => d.kind === "table_charset" || d.kind === "column_charset");
+    if (convert) out.push(`ALTER TABLE ${ident(t.name)} CONVERT TO CHARACTER SET ${schema.charset} COLLATE ${schema.collation}`);
+    const tableCharset = convert ? schema.charset : at.charset;
     const clauses: string[] = [];
     for (const c of t.columns) {
-      const cd = mine.filter((d) => d.column === c.name);
+      // A column's charset is fixed by the CONVERT above (which may also widen TEXT types to keep their byte size).
+      const cd = mine.filter((d) => d.column === c.name && d.kind !== "column_charset");
       if (cd.length === 0) continue;
       if (cd.some((d) => d.kind === "missing_column")) {
         clauses.push(`ADD COLUMN ${columnSql(c)}`);
@@ -125,9 +133,14 @@ export function repairStatements(schema: SchemaDef, actual: ActualSchema, diffs:
       }
       const a = at.columns.find((x) => x.name.toLowerCase() === c.name.toLowerCase())!;
       // Keep an actual type that is already at least as wide; never make a nullable column NOT NULL.
+      let type = compareTypes(c.type, a.type) === "ok" ? a.type : c.type;
+      // MODIFY without a charset gives the column the table default: keep a text column's own charset when they differ.
+      if (!convert && a.charset && a.collation && tableCharset && a.charset !== tableCharset) {
+        type += ` CHARACTER SET ${a.charset} COLLATE ${a.collation}`;
+      }
       const merged: ColumnDef = {
         name: a.name,
-        type: compareTypes(c.type, a.type) === "ok" ? a.type : c.type,
+        type,
         nullable: c.nullable || a.nullable,
         default: c.default,
         onUpdateCurrentTimestamp: c.onUpdateCurrentTimestamp,
