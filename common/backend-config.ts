@@ -626,17 +626,25 @@ export function loadBackendConfig(opts: { backendDir?: string; backendConfig?: s
   return loadBackendDir(opts.backendDir ?? DEFAULT_BACKEND_DIR);
 }
 
+/** A configuration as the backend names its values: OutDefine.php's constants and cdn.route.ini's `[DB]` keys. */
+function backendValues(cfg: BackendConfig): { outDefine: OutDefineValues; db: RouteDbValues } {
+  return {
+    outDefine: {
+      API_KEY: cfg.apiKey,
+      COSKEY_BUCKET: cfg.cos.bucket,
+      COSKEY_BUCKET_REGION: cfg.cos.region,
+      COSKEY_APPID: cfg.cos.appid,
+      COSKEY_SECRECTID: cfg.cos.secretId,
+      COSKEY_SECRECTKEY: cfg.cos.secretKey,
+    },
+    db: { HOST: cfg.db.host, PORT: cfg.db.port, DBNAME: cfg.db.name, USER: cfg.db.user, PASSWD: cfg.db.password },
+  };
+}
+
 /** The same values as a {@link BackendConfigJson} document (secrets included: write it with mode 0600). */
 export function toBackendConfigJson(cfg: BackendConfig): BackendConfigJson {
-  const j: BackendConfigJson = {
-    API_KEY: cfg.apiKey,
-    COSKEY_BUCKET: cfg.cos.bucket,
-    COSKEY_BUCKET_REGION: cfg.cos.region,
-    COSKEY_APPID: cfg.cos.appid,
-    COSKEY_SECRECTID: cfg.cos.secretId,
-    COSKEY_SECRECTKEY: cfg.cos.secretKey,
-    DB: { HOST: cfg.db.host, PORT: cfg.db.port, DBNAME: cfg.db.name, USER: cfg.db.user, PASSWD: cfg.db.password },
-  };
+  const { outDefine, db } = backendValues(cfg);
+  const j: BackendConfigJson = { ...outDefine, DB: db };
   if (cfg.source.logDir) j.logDir = cfg.source.logDir;
   return j;
 }
@@ -695,23 +703,8 @@ export function backendConfigFromOutputs(outputs: StackOutputs, opts: BackendFro
 
 /** The two files' texts for a configuration. */
 export function renderBackendFiles(cfg: BackendConfig): { outDefine: string; routeIni: string } {
-  return {
-    outDefine: renderOutDefine({
-      API_KEY: cfg.apiKey,
-      COSKEY_BUCKET: cfg.cos.bucket,
-      COSKEY_BUCKET_REGION: cfg.cos.region,
-      COSKEY_APPID: cfg.cos.appid,
-      COSKEY_SECRECTID: cfg.cos.secretId,
-      COSKEY_SECRECTKEY: cfg.cos.secretKey,
-    }),
-    routeIni: renderRouteIni({
-      HOST: cfg.db.host,
-      PORT: cfg.db.port,
-      DBNAME: cfg.db.name,
-      USER: cfg.db.user,
-      PASSWD: cfg.db.password,
-    }),
-  };
+  const { outDefine, db } = backendValues(cfg);
+  return { outDefine: renderOutDefine(outDefine), routeIni: renderRouteIni(db) };
 }
 
 /**
