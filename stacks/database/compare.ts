@@ -41,6 +41,11 @@ export interface ActualSchema {
   charset: string | null;
   collation: string | null;
   tables: ActualTable[];
+  /**
+   * The server's @@lower_case_table_names: 0 = table names are case-sensitive (Linux default), 1/2 = compared
+   * case-insensitively. undefined = not read (treated as case-insensitive).
+   */
+  lowerCaseTableNames?: number;
 }
 
 export type DifferenceKind =
@@ -57,7 +62,8 @@ export type DifferenceKind =
   | "extra_column"
   | "charset"
   | "table_charset"
-  | "column_charset";
+  | "column_charset"
+  | "table_name_case";
 
 /**
  * One difference between the declared and the actual schema.
@@ -65,7 +71,7 @@ export type DifferenceKind =
  *   "warning": works but deviates (e.g. ON UPDATE moving create_time, a different default, a wider charset change).
  * - `repairable`: the migration runner can fix it without losing a row (add table/column, widen a type, change a
  *   default or ON UPDATE, make a column nullable, convert a latin1/utf8mb3/ascii table up to utf8mb4). Not
- *   repairable: a different primary key, an incompatible type, another character set.
+ *   repairable: a different primary key, an incompatible type, another character set, a wrongly-cased table name.
  * - `expected` / `actual`: short SQL-ish texts for reports (e.g. "varchar(150)", "DEFAULT '0000-00-00 00:00:00'").
  */
 export interface SchemaDifference {
@@ -254,8 +260,10 @@ export function convertibleTable(declared: SchemaDef, at: ActualTable): boolean 
   return at.columns.every((c) => !c.charset || c.charset === declared.charset || CONVERTIBLE_CHARSETS.includes(c.charset));
 }
 
-/** The actual table a declared name refers to (ignoring case). */
+/** The actual table a declared name refers to: exact name first; other case only when names are case-insensitive. */
 export function findActualTable(actual: ActualSchema, name: string): ActualTable | undefined {
+  const exact = actual.tables.find((t) => t.name === name);
+  if (exact || actual.lowerCaseTableNames === 0) return exact;
   return actual.tables.find((t) => t.name.toLowerCase() === name.toLowerCase());
 }
 
@@ -353,7 +361,8 @@ function compareColumn(t: TableDef, d: ColumnDef, a: ActualColumn, out: SchemaDi
  * live database satisfies the declaration. Tables the schema does not declare (and the migration history table) are
  * ignored; extra columns are reported only when they would break the backend's inserts (NOT NULL without default).
  * Character sets: a declared text column outside the declared set (utf8mb4) is an error, a table default outside it a
- * warning; any collation of the declared set (utf8mb4_bin, utf8mb4_0900_ai_ci, …) is accepted.
+ * warning; any collation of the declared set (utf8mb4_bin, utf8mb4_0900_ai_ci, …) is accepted. Table names match
+ * exactly when the server's names are case-sensitive (`lowerCaseTableNames === 0`), else ignoring case.
  */
 export function compareSchema(declared: SchemaDef = SCHEMA, actual: ActualSchema): SchemaDifference[] {
   const out: SchemaDifference[] = [];
@@ -381,7 +390,23 @@ export function compareSchema(declared: SchemaDef = SCHEMA, actual: ActualSchema
   for (const t of declared.tables) {
     const at = findActualTable(actual, t.name);
     if (!at) {
-      out.push(missingTable(t));
+      // Case-sensitive server: a `TB_VOD` is not the `tb_vod` the backend queries.
+      const other = actual.tables.find((x) => x.name.toLowerCase() === t.name.toLowerCase());
+      if (other) {
+        out.push({
+          kind: "table_name_case",
+          severity: "error",
+          table: t.name,
+          expected: t.name,
+          actual: other.name,
+          repairable: false,
+          message:
+            `table ${other.name} exists but the backend queries ${t.name}: table names are case-sensitive on this server ` +
+            `(lower_case_table_names=0). Rename it by hand (RENAME TABLE \`${other.name}\` TO \`${t.name}\`); migrate never renames`,
+        });
+      } else {
+        out.push(missingTable(t));
+      }
       continue;
     }
     const convertible = convertibleTable(declared, at);
@@ -459,6 +484,7 @@ function missingTable(t: TableDef): SchemaDifference {
 
 /** Tables in the database that are neither declared nor the migration history (for reports; never dropped). */
 export function undeclaredTables(declared: SchemaDef, actual: ActualSchema): string[] {
-  const known = new Set([...declared.tables.map((t) => t.name.toLowerCase()), HISTORY_TABLE]);
-  return actual.tables.map((t) => t.name).filter((n) => !known.has(n.toLowerCase()));
+  const fold = (n: string) => (actual.lowerCaseTableNames === 0 ? n : n.toLowerCase());
+  const known = new Set([...declared.tables.map((t) => t.name), HISTORY_TABLE].map(fold));
+  return actual.tables.map((t) => t.name).filter((n) => !known.has(fold(n)));
 }

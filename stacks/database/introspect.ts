@@ -31,7 +31,10 @@ export async function inspectSchema(conn: SqlQueryable, database = "live_demo"):
     "SELECT DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS coll FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
     [database],
   );
-  if (db.length === 0) return { database, exists: false, charset: null, collation: null, tables: [] };
+  // 0: table names are case-sensitive (Linux default); compareSchema then matches them exactly.
+  const [lc] = await rows(conn, "SELECT @@lower_case_table_names AS lc", []);
+  const lowerCaseTableNames = Number(lc?.lc ?? 0);
+  if (db.length === 0) return { database, exists: false, charset: null, collation: null, tables: [], lowerCaseTableNames };
   // The table's default charset comes from its collation (information_schema.TABLES has only TABLE_COLLATION).
   const tables = await rows(
     conn,
@@ -84,5 +87,6 @@ export async function inspectSchema(conn: SqlQueryable, database = "live_demo"):
     charset: normaliseCharset(str(db[0].cs)),
     collation: normaliseCollation(str(db[0].coll)),
     tables: out,
+    lowerCaseTableNames,
   };
 }

@@ -11,7 +11,7 @@
  *     without touching a row: create missing tables, add missing columns, widen narrow types, replace zero-date
  *     defaults, remove ON UPDATE, make declared-nullable columns nullable, convert latin1/utf8mb3/ascii tables to
  *     utf8mb4 (lossless: a superset). Anything left that breaks the backend (a different primary key, an
- *     incompatible type, another character set) fails the run;
+ *     incompatible type, another character set, a wrongly-cased table name) fails the run;
  *  6. optionally create the backend account (CREATE USER IF NOT EXISTS + GRANT of only the missing privileges).
  *
  * Never drops a table, column or database: every statement passes {@link assertNonDestructive}.
