@@ -382,6 +382,19 @@ describe("database failures", () => {
       expect(byId(r, "db.schema").message).toContain("live-infra migrate");
     });
 
+    it("an unrepairable difference: db.schema names it as a manual fix, not as a migrate repair", async () => {
+      // On a case-sensitive server a wrongly cased tb_vod is never repaired by migrate (it never renames).
+      await withRootConnection((c) => c.query("RENAME TABLE tb_vod TO TB_VOD"), broken.name);
+      const r = await run(backend((b) => (b.db.name = broken.name)), { only: ["db.schema"] });
+      expect(statuses(r)).toEqual({ "db.connect": "pass", "db.schema": "fail" });
+      const message = byId(r, "db.schema").message;
+      expect(message).toMatch(/Fix by hand first what migrate cannot repair: .*TB_VOD/);
+      expect(message).not.toMatch(/repairs this|primary key or incompatible type/);
+      expect(byId(r, "db.schema").evidence.differences).toEqual(
+        expect.arrayContaining([expect.objectContaining({ kind: "table_name_case", repairable: false })]),
+      );
+    });
+
     it("a streamer without a room and only old recordings: db.replay-window warns", async () => {
       await withRootConnection(async (c) => {
         await c.query("INSERT INTO tb_account (userid) VALUES ('bob')");

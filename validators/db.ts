@@ -77,6 +77,7 @@ function diffEvidence(d: SchemaDifference): Record<string, unknown> {
     column: d.column ?? null,
     expected: d.expected ?? null,
     actual: d.actual ?? null,
+    repairable: d.repairable,
     message: d.message,
   };
 }
@@ -109,7 +110,8 @@ export async function checkSchema(ctx: CheckContext): Promise<Verdict> {
       evidence,
     };
   }
-  if (zeroDate.length && errors.every((d) => d.kind === "zero_date_default" || tbVod(d))) {
+  // The zero-date explanation covers tb_vod's other repairable drifts from createDB.sh, never an unrepairable one.
+  if (zeroDate.length && errors.every((d) => d.kind === "zero_date_default" || (tbVod(d) && d.repairable))) {
     const cols = zeroDate.map((d) => `${d.table}.${d.column}`).join(", ");
     return {
       status: "fail",
@@ -123,12 +125,12 @@ export async function checkSchema(ctx: CheckContext): Promise<Verdict> {
   if (errors.length) {
     const first = errors.slice(0, 4).map((d) => d.message);
     const more = errors.length > 4 ? ` (+${errors.length - 4})` : "";
-    const fixable = errors.every((d) => d.repairable);
+    const unfixable = errors.filter((d) => !d.repairable).map((d) => d.message);
     return {
       status: "fail",
       message: msg(
-        `${dbName} 与声明的结构不符：${first.join("；")}${more}。${fixable ? "运行 live-infra migrate 可修复。" : "其中有 migrate 不能自动修复的差异（主键或类型不兼容），需要人工处理。"}`,
-        `${dbName} does not match the declared schema: ${first.join("; ")}${more}. ${fixable ? "`live-infra migrate` repairs this." : "Some differences (primary key or incompatible type) cannot be repaired by migrate and need a manual fix."}`,
+        `${dbName} 与声明的结构不符：${first.join("；")}${more}。${unfixable.length ? `migrate 不能自动修复的差异需先人工处理：${unfixable.slice(0, 2).join("；")}${unfixable.length > 2 ? ` (+${unfixable.length - 2})` : ""}。` : "运行 live-infra migrate 可修复。"}`,
+        `${dbName} does not match the declared schema: ${first.join("; ")}${more}. ${unfixable.length ? `Fix by hand first what migrate cannot repair: ${unfixable.slice(0, 2).join("; ")}${unfixable.length > 2 ? ` (+${unfixable.length - 2})` : ""}.` : "`live-infra migrate` repairs this."}`,
       ),
       evidence,
     };
