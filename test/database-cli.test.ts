@@ -1,33 +1,22 @@
 // `live-infra migrate` as a real process (node dist/cli/index.js): exit codes 0/1/2, --dry-run, --stack with an
 // outputs file, --create-user, and that no password ever appears in its output.
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { writeStackOutputs, StackOutputs } from "../common/outputs";
 import { createTestDatabase, testServer, withRootConnection, TestDatabase } from "./helpers/mysql";
 
-import { CLI, REPO_ROOT as ROOT, requireBuiltCli } from "./helpers/cli";
+import { CliRun, requireBuiltCli, runCli } from "./helpers/cli";
 const SECRET = "Sup3r-Secret-Pw";
 
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
+/** `live-infra migrate ...args` with LIVE_INFRA_* from the developer's shell removed (the shared server's URL kept). */
 function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const clean = { ...process.env };
-    for (const k of Object.keys(clean)) if (k.startsWith("LIVE_INFRA_") && k !== "LIVE_INFRA_TEST_MYSQL_URL") delete clean[k];
-    const child = spawn(process.execPath, [CLI, "migrate", ...args], { cwd: ROOT, env: { ...clean, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  const clean = { ...process.env };
+  for (const k of Object.keys(clean)) if (k.startsWith("LIVE_INFRA_") && k !== "LIVE_INFRA_TEST_MYSQL_URL") delete clean[k];
+  return runCli(["migrate", ...args], { ...clean, ...env });
 }
 
 function expectNoSecret(r: Run, ...secrets: string[]): void {

@@ -3,7 +3,6 @@
  * input errors exit 2 naming file and line; a run against an in-process sandbox + real MariaDB prints exactly the
  * report on stdout for --format json/junit/markdown, the verdict on stderr, and exits 0/1.
  */
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -15,29 +14,19 @@ import { migrate } from "../stacks/database/migrate";
 import { synthesize } from "../stacks/synth";
 import { createTestDatabase, testServer, TestDatabase, uniqueName, withRootConnection } from "./helpers/mysql";
 
-import { CLI, REPO_ROOT as ROOT, requireBuiltCli } from "./helpers/cli";
+import { CliRun, requireBuiltCli, runCli } from "./helpers/cli";
 const OWNER = { secretId: "AKIDvalidateCliOwner0000000000000001", secretKey: "validateCliOwnerSecretKey0000001" };
 
 
 beforeAll(() => requireBuiltCli());
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
+/** `live-infra validate ...args` with the owner's keys, and no proxy or endpoint variables from the developer's shell. */
 function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const base: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", TENCENTCLOUD_SECRET_ID: OWNER.secretId, TENCENTCLOUD_SECRET_KEY: OWNER.secretKey };
+  const base: Record<string, string | undefined> = { ...process.env, TENCENTCLOUD_SECRET_ID: OWNER.secretId, TENCENTCLOUD_SECRET_KEY: OWNER.secretKey };
   for (const v of ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "LIVE_INFRA_API_ENDPOINT", "LIVE_INFRA_COS_ENDPOINT"]) delete base[v];
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, "validate", ...args], { cwd: ROOT, env: { ...base, ...env } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(["validate", ...args], { ...base, ...env });
 }
 
 describe("usage and input errors (exit 2)", () => {
