@@ -8,8 +8,8 @@
  * external server (LIVE_INFRA_TEST_MYSQL_URL) is left as it was found.
  */
 import { getMysqlServer } from "../sandbox/mariadb";
-import { connectAccount, migrate, ServerAccount } from "../stacks/database/migrate";
-import { ident } from "../stacks/database/schema";
+import { connectAccount, migrate, ServerAccount } from "../database/migrate";
+import { ident } from "../database/schema";
 
 function stats(ms: number[]): string {
   const s = [...ms].sort((a, b) => a - b);

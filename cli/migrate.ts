@@ -2,8 +2,8 @@ import { Command } from "commander";
 import { InputError } from "../common/errors";
 import { redact } from "../common/mask";
 import { defaultOutputsFile, readStackOutputs } from "../common/outputs";
-import { migrate, ServerAccount } from "../stacks/database/migrate";
-import { parseMysqlUrl } from "../stacks/database/url";
+import { migrate, ServerAccount } from "../database/migrate";
+import { parseMysqlUrl } from "../database/url";
 import { action, intOption, EXIT_FAIL, EXIT_OK } from "./run";
 
 interface MigrateFlags {

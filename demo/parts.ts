@@ -1,5 +1,5 @@
 /**
- * The demo's adapters over the other rooms (stacks, sandbox, stacks/database, validators). Kept in one file so the
+ * The demo's adapters over the other rooms (stacks, sandbox, database, validators). Kept in one file so the
  * orchestration in run.ts reads as the nine steps and does not depend on each room's exact call shapes.
  */
 import { randomBytes } from "crypto";
@@ -24,7 +24,7 @@ import type { MysqlServer } from "../sandbox/mariadb";
 import type { FaultConfig } from "../sandbox/faults";
 import type { Sandbox } from "../sandbox/server";
 import type { State } from "../sandbox/state";
-import { migrate as runMigration } from "../stacks/database/migrate";
+import { migrate as runMigration } from "../database/migrate";
 import { synthesize } from "../stacks/synth";
 import type { Scenario } from "./scenarios";
 

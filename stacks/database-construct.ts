@@ -18,7 +18,7 @@ import { SecurityGroup } from "../.gen/providers/tencentcloud/security-group";
 import { SecurityGroupRuleSet } from "../.gen/providers/tencentcloud/security-group-rule-set";
 import { Subnet } from "../.gen/providers/tencentcloud/subnet";
 import { Vpc } from "../.gen/providers/tencentcloud/vpc";
-import { BACKEND_PRIVILEGES, DB_CHARSET, DB_NAME, schemaHash } from "./database";
+import { BACKEND_PRIVILEGES, DB_CHARSET, DB_NAME, schemaHash } from "../database";
 import { cliEntry } from "./paths";
 
 /** Specials TencentDB accepts in passwords (provider ValidateMysqlPassword / CreateAccounts). */
@@ -55,7 +55,7 @@ export interface DatabaseProps {
   readonly destroyProtect?: boolean;
   /** Tags for every taggable resource here. Default: none. */
   readonly tags?: Record<string, string>;
-  /** Schema hash in the migration's `triggers_replace`. Default: `schemaHash()` from stacks/database. */
+  /** Schema hash in the migration's `triggers_replace`. Default: `schemaHash()` from database/. */
   readonly schemaHash?: string;
   /** Absolute path of the CLI the migration runs (`node <cli> migrate`). Default: this package's dist/cli/index.js. */
   readonly cliEntry?: string;

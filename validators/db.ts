@@ -5,8 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Connection } from "mysql2/promise";
-import { SCHEMA, compareSchema, inspectSchema } from "../stacks/database";
-import type { SchemaDifference } from "../stacks/database";
+import { SCHEMA, compareSchema, inspectSchema } from "../database";
+import type { SchemaDifference } from "../database";
 import type { CheckContext, Verdict } from "./types";
 import { msg } from "./types";
 

@@ -9,11 +9,12 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+import { REPO_ROOT } from "./paths";
+export { REPO_ROOT };
 export const CLI = path.join(REPO_ROOT, "dist", "cli", "index.js");
 
 /** Folders whose .ts/.json files the compiled CLI is built from. */
-const SOURCE_ROOMS = ["stacks", "validators", "sandbox", "common", "cli", "demo", "bench", "environments", "providers"];
+const SOURCE_ROOMS = ["stacks", "database", "drift", "lifecycle", "validators", "sandbox", "common", "cli", "demo", "bench", "environments", "providers"];
 
 function newestSource(dir: string): number {
   let newest = 0;

@@ -12,7 +12,8 @@ import { collectAnnotations, type Annotation } from "../../stacks/synth";
 
 Testing.setupJest();
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+import { REPO_ROOT } from "./paths";
+export { REPO_ROOT };
 export const ENV_DIR = path.join(REPO_ROOT, "environments");
 /** A fixed schema hash and CLI path so the tests do not depend on the database helper's schema or this machine. */
 export const TEST_STACK_OPTIONS: LiveDemoStackOptions = { schemaHash: "0".repeat(64), cliEntry: "/pkg/dist/cli/index.js" };
