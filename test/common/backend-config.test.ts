@@ -19,19 +19,11 @@ import {
 } from "../../common/backend-config";
 import { InputError } from "../../common/errors";
 import type { StackOutputs } from "../../common/outputs";
+import { sampleOutputs } from "../helpers/fixtures";
 
-const outputs: StackOutputs = {
+const outputs = sampleOutputs({
   appid: "1250000000",
-  region: "ap-guangzhou",
   bucket: "live-demo-dev-upload-1250000000",
-  bucket_region: "ap-guangzhou",
-  push_domain: "push.example.com",
-  play_domain: "play.example.com",
-  app_name: "live",
-  callback_url: "http://backend.example.com/callback/tape_callback.php",
-  callback_template_id: "1001",
-  record_template_id: "2001",
-  db_instance_id: "cdb-abc",
   db_host: "10.0.0.5",
   db_port: 3306,
   db_name: "live_demo",
@@ -40,7 +32,7 @@ const outputs: StackOutputs = {
   callback_key: "CanaryCallbackKey0123456789abcdef",
   signer_secret_id: "AKIDcanarySecretId0000000000000001",
   signer_secret_key: "CanarySecretKey\\with'quote",
-};
+});
 
 function thrown(fn: () => unknown): InputError {
   try {

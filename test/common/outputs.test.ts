@@ -1,28 +1,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { OUTPUT_IDS, parseStackOutputs, readStackOutputs, StackOutputs, writeStackOutputs } from "../../common/outputs";
+import { OUTPUT_IDS, parseStackOutputs, readStackOutputs, writeStackOutputs } from "../../common/outputs";
 import { InputError } from "../../common/errors";
+import { sampleOutputs } from "../helpers/fixtures";
 
-const sample: StackOutputs = {
-  appid: "1250000000",
-  region: "ap-guangzhou",
-  bucket: "live-demo-dev-1250000000",
-  bucket_region: "ap-guangzhou",
-  push_domain: "push.example.com",
-  play_domain: "play.example.com",
-  app_name: "live",
-  callback_url: "https://backend.example.com/callback/tape_callback.php",
-  callback_template_id: "1001",
-  record_template_id: "2001",
-  db_instance_id: "cdb-abcdefgh",
-  db_host: "10.0.0.8",
-  db_port: 3306,
-  db_name: "live_demo",
-  db_user: "live_user",
-  db_password: "canary-db-password",
-  callback_key: "canary-callback-key",
-};
+// db_port: the `terraform output -json` case below writes it as the string "3306".
+const sample = sampleOutputs({ db_port: 3306 });
 
 describe("stack outputs reader/writer", () => {
   test("round-trips the cdktf --outputs-file shape", () => {

@@ -3,7 +3,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { writeStackOutputs, StackOutputs } from "../../common/outputs";
+import { writeStackOutputs } from "../../common/outputs";
+import { sampleOutputs } from "../helpers/fixtures";
 import { createTestDatabase, testServer, withRootConnection, TestDatabase } from "../helpers/mysql";
 
 import { CliRun, requireBuiltCli, runCli } from "../helpers/cli";
@@ -152,12 +153,9 @@ describe("live-infra migrate (real process)", () => {
       await c.query("CREATE USER ?@'%' IDENTIFIED BY ?", [`adm_${db.name.slice(-8)}`, rootPw]);
       await c.query("GRANT ALL PRIVILEGES ON *.* TO ?@'%' WITH GRANT OPTION", [`adm_${db.name.slice(-8)}`]);
     });
-    const outputs: StackOutputs = {
-      appid: "1250000000", region: "ap-guangzhou", bucket: "b-1250000000", bucket_region: "ap-guangzhou",
-      push_domain: "push.example.com", play_domain: "play.example.com", app_name: "live", callback_url: "http://x/callback/tape_callback.php",
-      callback_template_id: "1", record_template_id: "2", db_instance_id: "cdb-abc", db_host: s.host, db_port: s.port,
-      db_name: db.name, db_user: user, db_password: SECRET, db_root_password: rootPw,
-    };
+    const outputs = sampleOutputs({
+      db_host: s.host, db_port: s.port, db_name: db.name, db_user: user, db_password: SECRET, db_root_password: rootPw,
+    });
     const file = path.join(tmp, "outputs.json");
     writeStackOutputs(file, "live-demo-test", outputs);
     // The outputs' root account is "root"; point the admin at the test admin with --admin-url + env password.

@@ -15,13 +15,14 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { backendConfigFromOutputs, writeBackendDir } from "../../common/backend-config";
-import { writeStackOutputs, StackOutputs } from "../../common/outputs";
+import { writeStackOutputs } from "../../common/outputs";
 import { runDemo, DemoOptions, DemoResult } from "../../demo/run";
 import { renderReport } from "../../demo/parts";
 import { getMysqlServer } from "../../sandbox/mariadb";
 import { SCENARIOS } from "../../demo/scenarios";
 
 import { CLI, REPO_ROOT as ROOT, requireBuiltCli, runCli } from "../helpers/cli";
+import { sampleOutputs } from "../helpers/fixtures";
 
 
 
@@ -102,27 +103,17 @@ describe("malformed input files: live-infra validate exits 2 naming file and lin
   let outputsFile: string;
   let backendDir: string;
   const stack = "live-demo-dev";
-  const outputs: StackOutputs = {
-    appid: "1250000000",
-    region: "ap-guangzhou",
+  // Port 1 and a TEST-NET callback host: nothing answers. The canaries must appear in no message.
+  const outputs = sampleOutputs({
     bucket: "live-demo-dev-upload-1250000000",
-    bucket_region: "ap-guangzhou",
-    push_domain: "push.example.com",
-    play_domain: "play.example.com",
-    app_name: "live",
     callback_url: "http://203.0.113.10/callback/tape_callback.php",
-    callback_template_id: "1000",
-    record_template_id: "2000",
-    db_instance_id: "cdb-abcd1234",
     db_host: "127.0.0.1",
     db_port: 1,
-    db_name: "live_demo",
-    db_user: "live_user",
     db_password: "pw-CANARY-db",
     callback_key: "CANARYcallbackKey0000000000000000",
     signer_secret_id: "AKIDCANARYsignerId000000000000000000",
     signer_secret_key: "CANARYsignerKey00000000000000000",
-  };
+  });
   // Closed endpoints: nothing may be contacted before the files are parsed.
   const env = {
     ...process.env,
