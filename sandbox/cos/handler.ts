@@ -1,6 +1,7 @@
 /**
- * COS XML endpoint of the sandbox: virtual-host routing, q-sign verification, CAM authorisation of sub-users, the
- * bucket and object operations the validators use, Tencent's error XML, and injected faults.
+ * COS XML endpoint of the sandbox, the request pipeline: virtual-host routing, injected faults, q-sign verification,
+ * CAM authorisation of sub-users, then the operation's handler from the OPERATIONS table (operations.ts), and the
+ * answer with Tencent's common headers and error XML.
  *
  * ORDER IN WHICH A REQUEST IS DECIDED. This table is the one place the order is defined (docs/cos-and-clients.md
  * summarises it without the sources).
@@ -21,59 +22,28 @@
  * | 7 | q-ak (SecretId) known and active       | 403 InvalidAccessKeyId "The Access Key Id you provided does not exist in our records." | [40105], [3p] cos-php-sdk-v5#57 |
  * | 8 | signature over the declared q-header-list / q-url-param-list, the decoded path | 403 SignatureDoesNotMatch "The Signature you specified is invalid." | [7778]; message [3p] cloud.tencent.com/developer/ask/25123 |
  * | 9 | authorisation: owner keys always; sub-user keys by CAM policy, action `cos:<Operation>`, resource `qcs::cos:<region>:uid/<appid>:<bucket>/<key>` (bucket operations: `.../<bucket>/`); anonymous only on public-read(-write) buckets | 403 AccessDenied "Access Denied." | [7730]; resource format: COS CAM docs (§6.1); evaluation details silent |
- * | 10| the operation itself                   | 404 NoSuchKey / NoSuchCORSConfiguration, 400 BadDigest / EntityTooLarge | [7730], §4.3 |
+ * | 10| the operation itself (operations.ts)    | 404 NoSuchKey / NoSuchCORSConfiguration, 400 BadDigest / EntityTooLarge | [7730], §4.3 |
  *
  * HEAD answers never carry a body: a HEAD error is the status code alone (404 for NoSuchBucket/NoSuchKey) [HEAD].
  * DELETE of a missing key answers 204 (S3-like; unconfirmed for COS).
  */
 import type { IncomingMessage, ServerResponse } from "http";
-import { createHash, randomBytes } from "crypto";
+import { randomBytes } from "crypto";
 import { XMLBuilder } from "fast-xml-parser";
 import { maskSecretId } from "../../common/mask";
 import type { SandboxContext } from "../context";
 import { Bucket, Credential, State, findCredential, isAllowed } from "../state";
+import { COS_ERRORS as E, CosError } from "./errors";
+import { CosAnswer, CosOperation, OPERATIONS } from "./operations";
 import { QAuth, computeSignature, cosEncode, parseAuthorizationHeader, parseAuthorizationQuery, parseTimeWindow, signaturesEqual } from "./qsign";
+
+export { CosError } from "./errors";
+export type { CosOperation } from "./operations";
 
 /** Largest object body the sandbox keeps (it holds objects in memory, base64 in the state). */
 export const MAX_OBJECT_BYTES = 10 * 1024 * 1024;
 /** How far a signature's start may lie in the future (client clock ahead), seconds. */
 export const START_TOLERANCE_S = 60;
-
-export type CosOperation =
-  | "GetService"
-  | "HeadBucket"
-  | "GetBucket"
-  | "GetBucketCORS"
-  | "GetBucketACL"
-  | "PutObject"
-  | "GetObject"
-  | "HeadObject"
-  | "DeleteObject";
-
-/** A COS error answer. */
-export class CosError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const E = {
-  noSuchBucket: () => new CosError(404, "NoSuchBucket", "The specified bucket does not exist."),
-  noSuchKey: () => new CosError(404, "NoSuchKey", "The specified key does not exist."),
-  noCors: () => new CosError(404, "NoSuchCORSConfiguration", "The CORS configuration does not exist."),
-  accessDenied: () => new CosError(403, "AccessDenied", "Access Denied."),
-  expired: () => new CosError(403, "AccessDenied", "Request has expired"),
-  skewed: () => new CosError(403, "RequestTimeTooSkewed", "The difference between the request time and the server's time is too large."),
-  malformedAuth: (why: string) => new CosError(403, "AccessDenied", `Access Denied. The Authorization is malformed: ${why}.`),
-  unknownKey: () => new CosError(403, "InvalidAccessKeyId", "The Access Key Id you provided does not exist in our records."),
-  badSignature: () => new CosError(403, "SignatureDoesNotMatch", "The Signature you specified is invalid."),
-  slowDown: () => new CosError(503, "SlowDown", "Please reduce your request rate."),
-  internal: () => new CosError(500, "InternalError", "We encountered an internal error. Please try again."),
-};
 
 const xml = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@_", suppressEmptyNode: false });
 
@@ -191,14 +161,6 @@ function appIdOf(bucket: string, state: State): string {
   return m ? m[1] : state.appId;
 }
 
-function ownerId(state: State): string {
-  return `qcs::cam::uin/${state.ownerUin}:uin/${state.ownerUin}`;
-}
-
-function httpDate(iso: string): string {
-  return new Date(iso).toUTCString();
-}
-
 type Caller = { kind: "anonymous" } | { kind: "key"; cred: Credential };
 
 /** Steps 5–8: who signed the request (or anonymous), or the authentication error. */
@@ -281,12 +243,13 @@ export async function handleCos(req: IncomingMessage, res: ServerResponse, ctx: 
   const target = parseCosHost(req.headers.host);
   let who = "-";
   let opName = "-";
+  const now = () => (ctx.now ? ctx.now() : Date.now());
 
   const baseHeaders = (): Record<string, string> => ({
     "x-cos-request-id": requestId,
     "x-cos-trace-id": traceId,
     Server: "tencent-cos",
-    Date: new Date(ctx.now ? ctx.now() : Date.now()).toUTCString(),
+    Date: new Date(now()).toUTCString(),
   });
 
   const sendError = (err: CosError) => {
@@ -302,10 +265,15 @@ export async function handleCos(req: IncomingMessage, res: ServerResponse, ctx: 
     res.end(body);
   };
 
-  const sendXml = (status: number, doc: Record<string, unknown>, extra: Record<string, string> = {}) => {
-    const body = toXml(doc);
-    res.writeHead(status, { ...baseHeaders(), "Content-Type": "application/xml", "Content-Length": String(Buffer.byteLength(body)), ...extra });
-    res.end(method === "HEAD" ? undefined : body);
+  const send = (a: CosAnswer) => {
+    if (a.xml) {
+      const body = toXml(a.xml);
+      res.writeHead(a.status, { ...baseHeaders(), "Content-Type": "application/xml", "Content-Length": String(Buffer.byteLength(body)), ...a.headers });
+      res.end(method === "HEAD" ? undefined : body);
+    } else {
+      res.writeHead(a.status, { ...baseHeaders(), ...a.headers });
+      res.end(method === "HEAD" ? undefined : a.body);
+    }
   };
 
   try {
@@ -341,7 +309,7 @@ export async function handleCos(req: IncomingMessage, res: ServerResponse, ctx: 
       if (bucket.region !== target.region) return sendError(E.noSuchBucket());
     }
     // Steps 5–8: authentication.
-    const nowS = Math.floor((ctx.now ? ctx.now() : Date.now()) / 1000);
+    const nowS = Math.floor(now() / 1000);
     const caller = authenticate(req, state, nowS, decodedPath, query);
     if (caller instanceof CosError) return sendError(caller);
     who = caller.kind === "anonymous" ? "anonymous" : maskSecretId(caller.cred.secretId);
@@ -350,151 +318,10 @@ export async function handleCos(req: IncomingMessage, res: ServerResponse, ctx: 
     if (denied) return sendError(denied);
 
     // Step 10: the operation.
-    const done = (status: number) => ctx.log(`cos ${op} ${target.host}${rawPath} ${who} → ${status}`);
-    switch (op) {
-      case "GetService": {
-        const buckets = state.buckets.filter((b) => !target.region || b.region === target.region);
-        sendXml(200, {
-          ListAllMyBucketsResult: {
-            Owner: { ID: ownerId(state), DisplayName: state.ownerUin },
-            Buckets: { Bucket: buckets.map((b) => ({ Name: b.name, Location: b.region, CreationDate: b.createTime.replace(/\.\d+Z$/, "Z") })) },
-          },
-        });
-        return done(200);
-      }
-      case "HeadBucket": {
-        res.writeHead(200, { ...baseHeaders(), "x-cos-bucket-region": bucket!.region, "Content-Length": "0" });
-        res.end();
-        return done(200);
-      }
-      case "GetBucket": {
-        const prefix = query["prefix"] ?? "";
-        const marker = query["marker"] ?? "";
-        const delimiter = query["delimiter"] ?? "";
-        const maxKeys = Math.max(0, Math.min(1000, Number(query["max-keys"] ?? 1000) || 0));
-        const keys = Object.keys(bucket!.objects).filter((k) => k.startsWith(prefix) && k > marker).sort();
-        const contents: Record<string, unknown>[] = [];
-        const prefixes = new Set<string>();
-        let truncated = false;
-        let last = "";
-        for (const k of keys) {
-          if (contents.length + prefixes.size >= maxKeys) {
-            truncated = true;
-            break;
-          }
-          const rest = k.slice(prefix.length);
-          const di = delimiter ? rest.indexOf(delimiter) : -1;
-          if (di >= 0) prefixes.add(prefix + rest.slice(0, di + delimiter.length));
-          else {
-            const o = bucket!.objects[k];
-            contents.push({ Key: k, LastModified: o.lastModified, ETag: o.etag, Size: Buffer.from(o.body, "base64").length, Owner: { ID: state.ownerUin, DisplayName: state.ownerUin }, StorageClass: "STANDARD" });
-          }
-          last = k;
-        }
-        sendXml(200, {
-          ListBucketResult: {
-            Name: bucket!.name,
-            Prefix: prefix,
-            Marker: marker,
-            MaxKeys: maxKeys,
-            ...(delimiter ? { Delimiter: delimiter } : {}),
-            IsTruncated: truncated ? "true" : "false",
-            ...(truncated ? { NextMarker: last } : {}),
-            ...(prefixes.size ? { CommonPrefixes: [...prefixes].map((p) => ({ Prefix: p })) } : {}),
-            ...(contents.length ? { Contents: contents } : {}),
-          },
-        });
-        return done(200);
-      }
-      case "GetBucketCORS": {
-        if (!bucket!.cors.length) return sendError(E.noCors());
-        sendXml(200, {
-          CORSConfiguration: {
-            CORSRule: bucket!.cors.map((r) => ({
-              ...(r.id !== undefined ? { ID: r.id } : {}),
-              AllowedOrigin: r.allowedOrigins,
-              AllowedMethod: r.allowedMethods,
-              AllowedHeader: r.allowedHeaders,
-              ExposeHeader: r.exposeHeaders,
-              ...(r.maxAgeSeconds !== undefined ? { MaxAgeSeconds: r.maxAgeSeconds } : {}),
-            })),
-            ResponseVary: "false",
-          },
-        });
-        return done(200);
-      }
-      case "GetBucketACL": {
-        const owner = { "@_xsi:type": "CanonicalUser", ID: ownerId(state), DisplayName: ownerId(state) };
-        const grants: Record<string, unknown>[] = [{ Grantee: owner, Permission: "FULL_CONTROL" }];
-        const allUsers = { "@_xsi:type": "Group", URI: "http://cam.qcloud.com/groups/global/AllUsers" };
-        if (bucket!.acl !== "private") grants.push({ Grantee: allUsers, Permission: "READ" });
-        if (bucket!.acl === "public-read-write") grants.push({ Grantee: allUsers, Permission: "WRITE" });
-        sendXml(
-          200,
-          {
-            AccessControlPolicy: {
-              "@_xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
-              Owner: { ID: ownerId(state), DisplayName: ownerId(state) },
-              AccessControlList: { Grant: grants },
-            },
-          },
-          { "x-cos-acl": bucket!.acl },
-        );
-        return done(200);
-      }
-      case "PutObject": {
-        const buf = body as Buffer;
-        const md5 = createHash("md5").update(buf);
-        const digest = md5.digest();
-        const sentMd5 = req.headers["content-md5"];
-        if (typeof sentMd5 === "string" && sentMd5 !== digest.toString("base64"))
-          return sendError(new CosError(400, "BadDigest", "The Content-MD5 you specified did not match what was received."));
-        const meta: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers)) if (k.startsWith("x-cos-meta-") && typeof v === "string") meta[k] = v;
-        const etag = `"${digest.toString("hex")}"`;
-        const ct = req.headers["content-type"];
-        ctx.store.mutate((s) => {
-          const b = s.buckets.find((x) => x.name === bucket!.name);
-          if (b)
-            b.objects[key] = {
-              body: buf.toString("base64"),
-              contentType: typeof ct === "string" && ct ? ct : "application/octet-stream",
-              etag,
-              lastModified: new Date(ctx.now ? ctx.now() : Date.now()).toISOString(),
-              meta,
-            };
-        });
-        res.writeHead(200, { ...baseHeaders(), ETag: etag, "Content-Length": "0" });
-        res.end();
-        return done(200);
-      }
-      case "GetObject":
-      case "HeadObject": {
-        const o = bucket!.objects[key];
-        if (!o) return sendError(E.noSuchKey());
-        const data = Buffer.from(o.body, "base64");
-        res.writeHead(200, {
-          ...baseHeaders(),
-          "Content-Type": o.contentType,
-          "Content-Length": String(data.length),
-          ETag: o.etag,
-          "Last-Modified": httpDate(o.lastModified),
-          "x-cos-storage-class": "STANDARD",
-          ...o.meta,
-        });
-        res.end(op === "GetObject" ? data : undefined);
-        return done(200);
-      }
-      case "DeleteObject": {
-        ctx.store.mutate((s) => {
-          const b = s.buckets.find((x) => x.name === bucket!.name);
-          if (b) delete b.objects[key];
-        });
-        res.writeHead(204, baseHeaders());
-        res.end();
-        return done(204);
-      }
-    }
+    const answer = OPERATIONS[op]({ state, store: ctx.store, now, bucket, key, query, hostRegion: target.region, headers: req.headers, body });
+    if (answer instanceof CosError) return sendError(answer);
+    send(answer);
+    ctx.log(`cos ${op} ${target.host}${rawPath} ${who} → ${answer.status}`);
   } catch (err) {
     ctx.log(`cos: internal error on ${method} ${req.headers.host}${rawPath}: ${(err as Error)?.message ?? err}`);
     if (!res.headersSent) sendError(E.internal());

@@ -1,0 +1,48 @@
+/** TencentDB for MySQL: instances (pointing at the seed's MySQL), databases, accounts, privileges. */
+import type { DbInstance } from "../state";
+import type { BuilderTable } from "./types";
+import { Obj, hex, num, tagsOf } from "./values";
+
+/** Instances first: databases and accounts look theirs up. */
+export const CDB: BuilderTable = {
+  tencentcloud_mysql_instance: {
+    computed: (a, _b, ctx) => {
+      const wan = Number(a.internet_service ?? 0) === 1;
+      return {
+        id: `cdb-${hex(8)}`, intranet_ip: ctx.mysql.host, intranet_port: ctx.mysql.port, internet_host: wan ? ctx.mysql.host : "",
+        internet_port: wan ? ctx.mysql.port : 0, status: 1, task_status: 0, locked: 0, gtid: 0, engine_type: a.engine_type ?? "InnoDB",
+      };
+    },
+    build: (a, b, ctx) => {
+      const params = Object.fromEntries(Object.entries((a.parameters ?? {}) as Obj).map(([k, v]) => [k, String(v)]));
+      const region = ctx.regionOf(b);
+      const inst: DbInstance = {
+        instanceId: String(a.id), instanceName: String(a.instance_name ?? a.id), region,
+        zone: String(a.availability_zone ?? `${region}-1`), status: 1, taskStatus: 0,
+        vip: String(a.intranet_ip), vport: Number(a.intranet_port), wanStatus: Number(a.internet_service ?? 0) === 1 ? 1 : 0,
+        wanDomain: String(a.internet_host ?? ""), wanPort: Number(a.internet_port ?? 0), engineVersion: String(a.engine_version ?? "8.0"),
+        engineType: String(a.engine_type ?? "InnoDB"), memory: num(a.mem_size, 1000), volume: num(a.volume_size, 50),
+        charset: params.character_set_server ?? "utf8mb4", createTime: ctx.created, params, databases: [], accounts: [],
+        ...(tagsOf(a.tags) ? { tags: tagsOf(a.tags) } : {}),
+      };
+      ctx.state.cdb.instances.push(inst);
+    },
+  },
+  tencentcloud_mysql_database: {
+    computed: (a) => ({ id: `${a.instance_id}#${a.db_name}` }),
+    build: (a, _b, ctx) => {
+      const inst = ctx.state.cdb.instances.find((i) => i.instanceId === a.instance_id);
+      inst?.databases.push({ name: String(a.db_name), characterSet: String(a.character_set_name ?? "utf8mb4") });
+    },
+  },
+  tencentcloud_mysql_account: {
+    computed: (a) => ({ id: `${a.mysql_id}#${a.name}#${a.host ?? "%"}` }),
+    build: (a, _b, ctx) => {
+      const inst = ctx.state.cdb.instances.find((i) => i.instanceId === a.mysql_id);
+      inst?.accounts.push({ user: String(a.name), host: String(a.host ?? "%"), ...(a.description ? { description: String(a.description) } : {}) });
+    },
+  },
+  tencentcloud_mysql_privilege: {
+    computed: (a) => ({ id: `${a.mysql_id}#${a.account_name}#${a.account_host ?? "%"}` }),
+  },
+};
