@@ -18,6 +18,7 @@ import {
   exitCodeOf,
   renderReport,
   runValidation,
+  selectChecks,
   useColor,
   verdictLine,
 } from "../validators";
@@ -128,8 +129,8 @@ export function register(program: Command): void {
           );
         }
         if (flags.only && flags.only.length === 0) throw new InputError(`--only needs at least one check id; known: ${CHECK_IDS.join(", ")}`);
-        const unknown = (flags.only ?? []).filter((id) => !CHECK_IDS.includes(id));
-        if (unknown.length) throw new InputError(`--only: unknown check id(s) ${unknown.join(", ")}; known: ${CHECK_IDS.join(", ")}`);
+        // Before any input is read, so a typo in --only is the error reported.
+        selectChecks(CATALOGUE, flags.only, [], "--only");
         const outputsFile = flags.outputs ?? defaultOutputsFile(flags.stack);
         const outputs = readStackOutputs(outputsFile, flags.stack);
         const declared = readDeclared(

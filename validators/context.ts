@@ -1,15 +1,14 @@
 /**
- * Builds what check bodies use: the three cloud clients (control plane API + COS, backend COS keys), one MySQL
+ * Builds what controls use: the three cloud clients (control plane API + COS, backend COS keys), one MySQL
  * connection with the backend's credentials, shared probes — and the per-check {@link CheckContext} views whose
- * calls retry and stop with the check.
+ * calls retry (counted on the check's counter) and stop with the check.
  */
 import { randomBytes } from "crypto";
 import * as mysql from "mysql2/promise";
 import type { Connection } from "mysql2/promise";
 import type { BackendConfig } from "../common/backend-config";
 import type { StackOutputs } from "../common/outputs";
-import { CosClient, Endpoints, TencentApiClient } from "./clients";
-import { RetryPolicy, retrying, withRetry } from "./runner";
+import { CosClient, Endpoints, RetryCounter, RetryPolicy, TencentApiClient, retrying, withRetry } from "./clients";
 import type { CheckContext, SharedClients } from "./types";
 
 export interface ResourceOptions {
@@ -71,8 +70,7 @@ export class RunResources {
             supportBigNumbers: true,
             bigNumberStrings: true,
           }),
-        this.runAbort.signal,
-        this.opts.retry,
+        { signal: this.runAbort.signal, policy: this.opts.retry },
       );
       // Avoid an unhandled rejection when no check awaits it (e.g. all db checks aborted).
       this.conn.catch(() => undefined);
@@ -90,24 +88,25 @@ export class RunResources {
     return p;
   }
 
-  /** The context one check body receives. */
-  contextFor(checkId: string, signal: AbortSignal): CheckContext {
+  /** The context one control's run function receives; `retries` is the check's counter (from the runner). */
+  contextFor(checkId: string, signal: AbortSignal, retries: RetryCounter): CheckContext {
     const policy = this.opts.retry;
-    const runSignal = this.runAbort.signal;
-    const sharedApi = retrying(this.api, runSignal, policy);
-    const sharedCosControl = retrying(this.cosControl, runSignal, policy);
-    const sharedCosBackend = retrying(this.cosBackend, runSignal, policy);
+    const checkScope = { signal, policy, counter: retries };
+    // Shared probes outlive whichever check started them: they stop with the run and count for no check.
+    const runScope = { signal: this.runAbort.signal, policy };
+    const sharedApi = retrying(this.api, runScope);
+    const sharedCosControl = retrying(this.cosControl, runScope);
+    const sharedCosBackend = retrying(this.cosBackend, runScope);
     const ctx: CheckContext = {
       checkId,
       stack: this.opts.stack,
       outputs: this.opts.outputs,
       backend: this.opts.backend,
       declared: this.opts.declared,
-      api: retrying(this.api, signal, policy),
-      cosControl: retrying(this.cosControl, signal, policy),
-      cosBackend: retrying(this.cosBackend, signal, policy),
+      api: retrying(this.api, checkScope),
+      cosControl: retrying(this.cosControl, checkScope),
+      cosBackend: retrying(this.cosBackend, checkScope),
       db: () => this.db(),
-      // Shared probes get clients tied to the run, not to whichever check started them.
       shared: <T>(key: string, probe: (c: SharedClients) => Promise<T>) =>
         this.shared(key, () => probe({ api: sharedApi, cosControl: sharedCosControl, cosBackend: sharedCosBackend })),
       signal,

@@ -10,18 +10,14 @@
  */
 import type { BackendConfig } from "../common/backend-config";
 import type { StackOutputs } from "../common/outputs";
-import { CATALOGUE, CatalogueEntry } from "./catalogue";
-import { resolveEndpoints } from "./clients";
+import { CATALOGUE, optInIds } from "./catalogue";
+import { RetryPolicy, resolveEndpoints } from "./clients";
 import { RunResources } from "./context";
-import { checkBucket, checkSecretId, checkSecretKey, checkUpload } from "./cos";
-import { checkConnect, checkReplayWindow, checkSchema, checkTimezone } from "./db";
-import { checkCallbackKey, checkCallbackReachable, checkCallbackRule, checkCallbackUrl, checkDomains, checkRecordRule } from "./live";
 import { buildReport, Report } from "./report";
-import { ProgressEvent, RetryPolicy, RunnerCheck, runChecks, selectChecks } from "./runner";
-import type { CheckBody, Lang } from "./types";
+import { ProgressEvent, RunnerCheck, runChecks } from "./runner";
+import type { Lang } from "./types";
 
-export { CATALOGUE, CHECK_IDS, catalogueEntry } from "./catalogue";
-export type { CatalogueEntry, Severity } from "./catalogue";
+export { CATALOGUE, CHECK_IDS, optInIds } from "./catalogue";
 export { buildReport, exitCodeOf, verdictLine, scrub, REPORT_VERSION, STATUSES } from "./report";
 export type { Report, ReportCheck, Summary, SecretSet } from "./report";
 export {
@@ -35,27 +31,11 @@ export {
   REPORT_FORMATS,
 } from "./render";
 export type { ReportFormat, RenderOptions, ProgressPrinter, ProgressPrinterOptions } from "./render";
-export { runChecks, selectChecks, withRetry, retrying, isTransient, DEFAULT_RETRY } from "./runner";
-export type { ProgressEvent, RunnerCheck, RunnerOptions, CheckOutcome, RetryPolicy } from "./runner";
-export type { CheckStatus, Lang, Msg, Verdict, CheckContext, CheckBody } from "./types";
-
-/** The body of every catalogue check, by id. */
-export const CHECK_BODIES: Readonly<Record<string, CheckBody>> = {
-  "cos.bucket": checkBucket,
-  "cos.secret-id": checkSecretId,
-  "cos.secret-key": checkSecretKey,
-  "cos.upload": checkUpload,
-  "live.callback-rule": checkCallbackRule,
-  "live.callback-url": checkCallbackUrl,
-  "live.callback-key": checkCallbackKey,
-  "live.callback-reachable": checkCallbackReachable,
-  "live.record-rule": checkRecordRule,
-  "db.connect": checkConnect,
-  "db.schema": checkSchema,
-  "db.timezone": checkTimezone,
-  "db.replay-window": checkReplayWindow,
-  "live.domains": checkDomains,
-};
+export { runChecks, selectChecks } from "./runner";
+export type { ProgressEvent, RunnerCheck, RunnerOptions, CheckOutcome, Selectable } from "./runner";
+export { withRetry, retrying, isTransient, RetryCounter, DEFAULT_RETRY } from "./clients";
+export type { RetryPolicy, RetryOptions } from "./clients";
+export type { CheckStatus, Lang, Msg, Verdict, CheckContext, CheckBody, Control, Severity } from "./types";
 
 /** Default per-check timeout, ms. */
 export const DEFAULT_CHECK_TIMEOUT_MS = 20_000;
@@ -103,11 +83,8 @@ export interface ValidationOptions {
 export async function runValidation(opts: ValidationOptions): Promise<Report> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
   const endpoints = resolveEndpoints(opts.endpoints ?? {}, opts.env ?? process.env);
-  const optIn = opts.probeCallback ? ["live.callback-reachable"] : [];
   const startedAt = new Date();
   const t0 = Date.now();
-  // Validate the selection before opening anything.
-  selectChecks(runnerChecks(() => undefined as never), opts.only, optIn);
   const res = new RunResources({
     stack: opts.stack,
     outputs: opts.outputs,
@@ -120,11 +97,21 @@ export async function runValidation(opts: ValidationOptions): Promise<Report> {
     retry: opts.retry,
   });
   try {
-    const outcomes = await runChecks(
-      runnerChecks((id, signal) => CHECK_BODIES[id](res.contextFor(id, signal))),
-      { only: opts.only, enableOptIn: optIn, timeoutMs, onProgress: opts.onProgress },
-    );
+    // Every control, bound to this run's resources; runChecks selects (and validates `only`) once.
+    const checks: RunnerCheck[] = CATALOGUE.map((control) => ({
+      id: control.id,
+      prerequisites: control.prerequisites,
+      optIn: control.optIn,
+      run: (signal, retries) => control.run(res.contextFor(control.id, signal, retries)),
+    }));
+    const outcomes = await runChecks(checks, {
+      only: opts.only,
+      enableOptIn: opts.probeCallback ? optInIds("--probe-callback") : [],
+      timeoutMs,
+      onProgress: opts.onProgress,
+    });
     return buildReport(outcomes, {
+      controls: CATALOGUE,
       stack: opts.stack,
       startedAt,
       durationMs: Date.now() - t0,
@@ -134,15 +121,6 @@ export async function runValidation(opts: ValidationOptions): Promise<Report> {
   } finally {
     await res.close();
   }
-}
-
-function runnerChecks(run: (id: string, signal: AbortSignal) => ReturnType<CheckBody>): RunnerCheck[] {
-  return CATALOGUE.map((c: CatalogueEntry) => ({
-    id: c.id,
-    prerequisites: c.prerequisites,
-    optIn: !!c.optIn,
-    run: (signal: AbortSignal) => run(c.id, signal),
-  }));
 }
 
 /** Every secret a run knows of, for scrubbing reports and logs. */

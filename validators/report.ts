@@ -3,9 +3,9 @@
  * Schema: validators/report.schema.json. Renderers (text, JUnit, Markdown) live in ./render.
  */
 import { maskSecretId } from "../common/mask";
-import { CATALOGUE, CatalogueEntry, Severity } from "./catalogue";
+import { CATALOGUE } from "./catalogue";
 import type { CheckOutcome } from "./runner";
-import type { CheckStatus, Lang, Msg } from "./types";
+import type { CheckStatus, Control, Lang, Msg, Severity } from "./types";
 
 export const REPORT_VERSION = 1;
 
@@ -86,7 +86,8 @@ export interface BuildReportOptions {
   durationMs: number;
   lang: Lang;
   secrets: SecretSet;
-  catalogue?: readonly CatalogueEntry[];
+  /** The controls that ran, in report order (default: the catalogue); titles, fixes and links come from them. */
+  controls?: readonly Control[];
 }
 
 /** Remediation of an `error`: the check has no verdict, so its own fix would mislead (e.g. "bind the template"). */
@@ -95,28 +96,27 @@ export const ERROR_REMEDIATION: Msg = {
   en: "The check could not finish, so it has no verdict: make sure this machine reaches the Tencent Cloud API / COS endpoints and the database, and that TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY are valid, then run again (raise --timeout if a service is slow).",
 };
 
-/** Builds the report from the runner's outcomes (any order); checks come out in catalogue order. */
+/** Builds the report from the runner's outcomes (any order); checks come out in the controls' order. */
 export function buildReport(outcomes: readonly CheckOutcome[], opts: BuildReportOptions): Report {
-  const cat = opts.catalogue ?? CATALOGUE;
   const byId = new Map(outcomes.map((o) => [o.id, o]));
   const checks: ReportCheck[] = [];
-  for (const entry of cat) {
-    const o = byId.get(entry.id);
+  for (const control of opts.controls ?? CATALOGUE) {
+    const o = byId.get(control.id);
     if (!o) continue;
     const v = o.verdict;
     const message = v ? v.message : o.message ?? { zh: "", en: "" };
     const evidence = plainEvidence(v?.evidence);
     if (o.retries > 0) evidence.retries = o.retries;
     checks.push({
-      id: entry.id,
-      title: pick(entry.title, opts.lang),
-      severity: entry.severity,
+      id: control.id,
+      title: pick(control.title, opts.lang),
+      severity: control.severity,
       status: o.status,
-      faqKeyword: v?.faqKeyword ?? entry.faqKeyword,
+      faqKeyword: v?.faqKeyword ?? control.faqKeyword,
       message: pick(message, opts.lang),
-      remediation: pick(o.status === "error" ? ERROR_REMEDIATION : (v?.remediation ?? entry.remediation), opts.lang),
-      docUrl: entry.docUrl,
-      prerequisites: [...entry.prerequisites],
+      remediation: pick(o.status === "error" ? ERROR_REMEDIATION : (v?.remediation ?? control.remediation), opts.lang),
+      docUrl: control.docUrl,
+      prerequisites: [...control.prerequisites],
       skippedBecause: o.status === "skip" ? o.skippedBecause : null,
       durationMs: Math.max(0, Math.round(o.durationMs)),
       evidence,

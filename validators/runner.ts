@@ -1,29 +1,35 @@
 /**
- * Runs checks concurrently while honouring the prerequisite graph.
+ * Schedules checks: runs them concurrently while honouring the prerequisite graph. It knows nothing of what a check
+ * does or how its calls are retried.
  *
  * - Every selected check's body starts at once (so probes overlap); a verdict counts only when all prerequisites
  *   ended `pass` or `warn`. Otherwise the check is `skip`, names the first prerequisite that did not pass, and its
  *   body is aborted (its result, if any, is discarded).
  * - Each body runs under a timeout; a timeout or a thrown error is `error` — never `pass`.
- * - Retries live in {@link withRetry} / {@link retrying}: exponential backoff with full jitter (the
- *   `exponential-backoff` package) on throttling, 5xx, resets and timeouts (the client layer's `isRetryable`) and on
- *   transient MySQL failures; they stop when the check is aborted.
+ * - Each body gets its own {@link RetryCounter} to hand to `withRetry` / `retrying` (clients/retry.ts): retries are
+ *   reported as progress events, counted in the outcome, and named in a timeout's message.
  * - Selection: `only` runs the named checks plus their prerequisites (transitively); opt-in checks run only when
  *   enabled or named. Unselected checks are omitted from the result, not skipped.
  */
-import { backOff } from "exponential-backoff";
 import { InputError } from "../common/errors";
-import { CloudError, isRetryable } from "./clients";
+import { CloudError, RetryCounter } from "./clients";
 import type { CheckStatus, Msg, Verdict } from "./types";
 import { msg } from "./types";
 
-export interface RunnerCheck {
+/** What selection needs to know of a check (a control qualifies as it is). */
+export interface Selectable {
   id: string;
   prerequisites: readonly string[];
-  /** Opt-in checks run only when enabled (RunnerOptions.enableOptIn) or named in `only`. */
-  optIn?: boolean;
-  /** The body. `signal` aborts on timeout or when a prerequisite did not pass. */
-  run(signal: AbortSignal): Promise<Verdict>;
+  /** Opt-in checks (any truthy value) run only when enabled or named in `only`. */
+  optIn?: boolean | { flag: string };
+}
+
+export interface RunnerCheck extends Selectable {
+  /**
+   * The body. `signal` aborts on timeout or when a prerequisite did not pass; `retries` is this check's counter, to
+   * hand to every retrying call it makes.
+   */
+  run(signal: AbortSignal, retries: RetryCounter): Promise<Verdict>;
 }
 
 export type ProgressEvent =
@@ -56,14 +62,20 @@ export interface CheckOutcome {
   retries: number;
 }
 
-/** Ids to run, in the checks' order: `only` + prerequisites, or all non-opt-in + enabled opt-ins. */
-export function selectChecks(checks: readonly RunnerCheck[], only?: readonly string[], enableOptIn: readonly string[] = []): string[] {
+/**
+ * Ids to run, in the checks' order: `only` + prerequisites, or all non-opt-in + enabled opt-ins. Unknown ids are an
+ * InputError that starts with `source` (what the ids came from: the option, or a command-line flag).
+ */
+export function selectChecks(
+  checks: readonly Selectable[],
+  only?: readonly string[],
+  enableOptIn: readonly string[] = [],
+  source = "only",
+): string[] {
   const byId = new Map(checks.map((c) => [c.id, c]));
   const unknown = [...(only ?? []), ...enableOptIn].filter((id) => !byId.has(id));
   if (unknown.length) {
-    throw new InputError(
-      `unknown check id${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `"${u}"`).join(", ")}; known: ${checks.map((c) => c.id).join(", ")}`,
-    );
+    throw new InputError(`${source}: unknown check id(s) ${unknown.join(", ")}; known: ${checks.map((c) => c.id).join(", ")}`);
   }
   const chosen = new Set<string>();
   const add = (id: string) => {
@@ -108,8 +120,7 @@ export async function runChecks(checks: readonly RunnerCheck[], opts: RunnerOpti
 
   const started = new Map<string, number>();
   const controllers = new Map<string, AbortController>();
-  const retries = new Map<string, number>();
-  const lastRetryReason = new Map<string, string>();
+  const retries = new Map<string, RetryCounter>();
   const attempts = new Map<string, Promise<Omit<CheckOutcome, "durationMs" | "retries">>>();
 
   // Start the ends of the longest prerequisite chains first: their requests go out first, so the dependent calls
@@ -123,16 +134,12 @@ export async function runChecks(checks: readonly RunnerCheck[], opts: RunnerOpti
   for (const id of startOrder) {
     const c = byId.get(id)!;
     const ac = new AbortController();
+    const counter = new RetryCounter((attempt, reason) => emit({ type: "retry", id, attempt, reason }));
     controllers.set(id, ac);
     started.set(id, Date.now());
-    retries.set(id, 0);
-    retryCounters.set(ac.signal, (attempt, reason) => {
-      retries.set(id, (retries.get(id) ?? 0) + 1);
-      lastRetryReason.set(id, reason);
-      emit({ type: "retry", id, attempt, reason });
-    });
+    retries.set(id, counter);
     emit({ type: "start", id });
-    attempts.set(id, runOne(c, ac, opts.timeoutMs, () => lastRetryReason.get(id)));
+    attempts.set(id, runOne(c, ac, counter, opts.timeoutMs));
   }
 
   const finals = new Map<string, Promise<CheckOutcome>>();
@@ -161,7 +168,7 @@ export async function runChecks(checks: readonly RunnerCheck[], opts: RunnerOpti
       } else {
         out = await attempts.get(id)!;
       }
-      const outcome: CheckOutcome = { ...out, durationMs: Date.now() - started.get(id)!, retries: retries.get(id)! };
+      const outcome: CheckOutcome = { ...out, durationMs: Date.now() - started.get(id)!, retries: retries.get(id)!.count };
       done.set(id, outcome);
       emit({ type: "done", id, status: outcome.status, durationMs: outcome.durationMs });
       return outcome;
@@ -184,15 +191,15 @@ function rootCause(o: CheckOutcome, done: Map<string, CheckOutcome>): string {
 async function runOne(
   c: RunnerCheck,
   ac: AbortController,
+  retries: RetryCounter,
   timeoutMs: number,
-  lastRetryReason: () => string | undefined,
 ): Promise<Omit<CheckOutcome, "durationMs" | "retries">> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), timeoutMs);
   });
   try {
-    const body = c.run(ac.signal).then(
+    const body = c.run(ac.signal, retries).then(
       (v) => ({ ok: true as const, v }),
       (e) => ({ ok: false as const, e }),
     );
@@ -200,7 +207,7 @@ async function runOne(
     if (r === "timeout") {
       ac.abort(new Error("timeout"));
       // A timeout reached while retrying says what kept failing (e.g. ECONNREFUSED from a wrong endpoint).
-      const why = lastRetryReason();
+      const why = retries.lastReason;
       return {
         id: c.id,
         status: "error",
@@ -221,62 +228,4 @@ async function runOne(
   } finally {
     clearTimeout(timer);
   }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Retries
-
-/** Retry policy. Defaults: 10 attempts, 100 ms doubling up to 2 s, full jitter. */
-export interface RetryPolicy {
-  numOfAttempts?: number;
-  startingDelay?: number;
-  maxDelay?: number;
-}
-
-export const DEFAULT_RETRY: Required<RetryPolicy> = { numOfAttempts: 10, startingDelay: 100, maxDelay: 2000 };
-
-/** Where retry notifications of a check go (keyed by the check's signal). */
-const retryCounters = new WeakMap<AbortSignal, (attempt: number, reason: string) => void>();
-
-const MYSQL_TRANSIENT = new Set(["ECONNRESET", "PROTOCOL_CONNECTION_LOST", "EPIPE", "ER_CON_COUNT_ERROR", "ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT"]);
-
-/** Retryable: the client layer's isRetryable (throttling, 5xx, network, timeout) or a transient MySQL failure. */
-export function isTransient(err: unknown): boolean {
-  if (isRetryable(err)) return true;
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === "string" && MYSQL_TRANSIENT.has(code);
-}
-
-/**
- * Calls `fn`, retrying transient failures with exponential backoff and full jitter until it succeeds, the attempts
- * run out (the last error is thrown) or `signal` aborts (the last error is thrown at once).
- */
-export function withRetry<T>(fn: () => Promise<T>, signal?: AbortSignal, policy: RetryPolicy = {}): Promise<T> {
-  const p = { ...DEFAULT_RETRY, ...policy };
-  return backOff(fn, {
-    numOfAttempts: p.numOfAttempts,
-    startingDelay: p.startingDelay,
-    maxDelay: p.maxDelay,
-    timeMultiple: 2,
-    jitter: "full",
-    retry: (e: unknown, attempt: number) => {
-      if (signal?.aborted || !isTransient(e)) return false;
-      if (signal) retryCounters.get(signal)?.(attempt, e instanceof CloudError ? e.code : String((e as { code?: unknown })?.code ?? e));
-      return true;
-    },
-  });
-}
-
-/**
- * A view of `target` whose methods retry like {@link withRetry}. Used to hand check bodies clients that retry by
- * themselves (one retry loop per call, so PUT → HEAD → DELETE each retry on their own).
- */
-export function retrying<T extends object>(target: T, signal?: AbortSignal, policy?: RetryPolicy): T {
-  return new Proxy(target, {
-    get(t, prop, receiver) {
-      const v = Reflect.get(t, prop, receiver);
-      if (typeof v !== "function") return v;
-      return (...args: unknown[]) => withRetry(() => (v as (...a: unknown[]) => Promise<unknown>).apply(t, args), signal, policy);
-    },
-  });
 }

@@ -1,6 +1,6 @@
 /**
- * Shared vocabulary of the validators: statuses, verdicts, the context a check body receives.
- * Check bodies (cos.ts, live.ts, db.ts) are plain async functions `(ctx) => Promise<Verdict>`; they never print.
+ * Shared vocabulary of the validators: controls (one object per check), statuses, verdicts, and the context a
+ * control's run function receives. Controls live in checks/<area>.ts; their run functions never print.
  */
 import type { BackendConfig } from "../common/backend-config";
 import type { StackOutputs } from "../common/outputs";
@@ -20,15 +20,15 @@ export const msg = (zh: string, en: string): Msg => ({ zh, en });
 /** Final status of a check in a report. */
 export type CheckStatus = "pass" | "fail" | "warn" | "error" | "skip";
 
-/** What a check body returns. `error` and `skip` are decided by the runner, never by a body. */
+/** What a control's run function returns. `error` and `skip` are decided by the runner, never by a control. */
 export interface Verdict {
   status: "pass" | "fail" | "warn";
   message: Msg;
   /** Facts gathered (never a secret; SecretIds masked). */
   evidence?: Record<string, unknown>;
-  /** Overrides the catalogue's FAQ keyword for this outcome (e.g. cos.bucket with a wrong APPID). */
+  /** Overrides the control's FAQ keyword for this outcome (e.g. cos.bucket with a wrong APPID). */
   faqKeyword?: string;
-  /** Overrides the catalogue's remediation for this outcome. */
+  /** Overrides the control's remediation for this outcome. */
   remediation?: Msg;
 }
 
@@ -44,9 +44,9 @@ export type CosCaller = Pick<
 >;
 
 /**
- * Everything a check body may use. One context per check: its clients retry retryable failures (throttling, 5xx,
- * resets) with exponential backoff and jitter, and stop retrying once the check is aborted (timeout, or a
- * prerequisite did not pass).
+ * Everything a control's run function may use. One context per check: its clients retry retryable failures
+ * (throttling, 5xx, resets) with exponential backoff and jitter, count the retries on the check's counter, and stop
+ * retrying once the check is aborted (timeout, or a prerequisite did not pass).
  */
 export interface CheckContext {
   /** Id of the running check. */
@@ -87,3 +87,31 @@ export interface SharedClients {
 }
 
 export type CheckBody = (ctx: CheckContext) => Promise<Verdict>;
+
+export type Severity = "critical" | "high" | "medium" | "low";
+
+/**
+ * One check, everything about it in one place (as an InSpec control): what it asserts, the FAQ item it stands for,
+ * how to fix a failure, what must pass first, and the run function that gathers evidence and returns a verdict.
+ * Ids are a public contract (reports, `--only`, scenario tests); never rename or remove one.
+ */
+export interface Control {
+  readonly id: string;
+  /** critical: uploads or the replay list cannot work; high: they break for some cases; low: advisory. */
+  readonly severity: Severity;
+  readonly title: Msg;
+  /** What the check asserts and how it finds out. */
+  readonly description: Msg;
+  /** The FAQ item this check stands for (troubleshooting FAQ of the 小直播 demo), null when beyond the FAQ. */
+  readonly faqItem: Msg | null;
+  /** The keyword the FAQ tells users to grep for, or the FAQ item's own wording; null when there is none. */
+  readonly faqKeyword: string | null;
+  readonly remediation: Msg;
+  readonly docUrl: string | null;
+  /** Checks that must pass (or warn) before this one's verdict counts; otherwise it is `skip`. */
+  readonly prerequisites: readonly string[];
+  /** Runs only when asked for (a flag, or named in --only). */
+  readonly optIn?: { readonly flag: string };
+  /** Gathers evidence and returns the verdict; throws when it cannot tell (the runner reports `error`). */
+  run: CheckBody;
+}

@@ -18,7 +18,7 @@ import { migrate } from "../../database/migrate";
 import { synthesize } from "../../stacks/synth";
 import { createTestDatabase, testServer, TestDatabase, uniqueName, withRootConnection } from "../helpers/mysql";
 import { Report, ReportCheck, renderReport, REPORT_FORMATS, runValidation, ValidationOptions } from "../../validators";
-import { formatOffset, scanBackendLogs } from "../../validators/db";
+import { formatOffset, scanBackendLogs } from "../../validators/checks/db";
 
 process.env.CHECKPOINT_DISABLE = "1";
 for (const v of ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"]) delete process.env[v];

@@ -15,6 +15,7 @@ import { synthesize } from "../../stacks/synth";
 import { createTestDatabase, testServer, TestDatabase, uniqueName, withRootConnection } from "../helpers/mysql";
 
 import { CliRun, requireBuiltCli, runCli } from "../helpers/cli";
+import { sampleOutputs } from "../helpers/fixtures";
 const OWNER = { secretId: "AKIDvalidateCliOwner0000000000000001", secretKey: "validateCliOwnerSecretKey0000001" };
 
 
@@ -90,6 +91,7 @@ describe("usage and input errors (exit 2)", () => {
     let r = await cli(["--stack", "live-demo-x", "--only", "cos.nope"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("cos.nope");
+    expect(r.stderr).toContain("--only: unknown check id(s) cos.nope; known: cos.bucket, cos.secret-id, ");
     // An empty list is not "everything".
     r = await cli(["--stack", "live-demo-x", "--only", " , "]);
     expect(r.code).toBe(2);
@@ -98,16 +100,6 @@ describe("usage and input errors (exit 2)", () => {
     expect(r.code).toBe(2);
   });
 });
-
-function sampleOutputs() {
-  return {
-    appid: "1250000000", region: "ap-guangzhou", bucket: "b-1250000000", bucket_region: "ap-guangzhou",
-    push_domain: "push.example.com", play_domain: "play.example.com", app_name: "live",
-    callback_url: "http://backend.example.com/callback/tape_callback.php", callback_template_id: "1", record_template_id: "2",
-    db_instance_id: "cdb-1", db_host: "127.0.0.1", db_port: 3306, db_name: "live_demo", db_user: "live_user",
-    db_password: "pw-sample-000", callback_key: "key-sample-0000", signer_secret_id: "AKIDsample00000000000000000000000000", signer_secret_key: "sk-sample-0000",
-  };
-}
 
 describe("against the sandbox and MariaDB", () => {
   let tmp: string;

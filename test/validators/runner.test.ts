@@ -1,6 +1,7 @@
 import { InputError } from "../../common/errors";
 import { CloudError } from "../../validators/clients";
-import { ProgressEvent, RunnerCheck, runChecks, selectChecks, withRetry } from "../../validators/runner";
+import { withRetry } from "../../validators/clients/retry";
+import { ProgressEvent, RunnerCheck, runChecks, selectChecks } from "../../validators/runner";
 import type { Verdict } from "../../validators/types";
 
 const pass = (): Verdict => ({ status: "pass", message: { zh: "好", en: "ok" } });
@@ -119,7 +120,11 @@ describe("runner: retries", () => {
   it("a timeout reached while retrying names what kept failing", async () => {
     const refused = () => new CloudError({ code: "ECONNREFUSED", message: "refused", kind: "network", service: "live", operation: "DescribeLiveDomain" });
     const out = await runChecks(
-      [check("t.retrying", [], (signal) => withRetry(async () => Promise.reject(refused()), signal, { startingDelay: 5, maxDelay: 20, numOfAttempts: 1000 }))],
+      [
+        check("t.retrying", [], (signal, retries) =>
+          withRetry(async () => Promise.reject(refused()), { signal, counter: retries, policy: { startingDelay: 5, maxDelay: 20, numOfAttempts: 1000 } }),
+        ),
+      ],
       { timeoutMs: 200 },
     );
     expect(out[0].status).toBe("error");
@@ -137,11 +142,11 @@ describe("runner: retries", () => {
     const events: ProgressEvent[] = [];
     const out = await runChecks(
       [
-        check("r.flaky", [], async (signal) => {
+        check("r.flaky", [], async (signal, retries) => {
           await withRetry(async () => {
             calls++;
             if (errors.length) throw errors.shift();
-          }, signal, { startingDelay: 5 });
+          }, { signal, counter: retries, policy: { startingDelay: 5 } });
           return pass();
         }),
       ],
@@ -157,11 +162,11 @@ describe("runner: retries", () => {
     let calls = 0;
     const out = await runChecks(
       [
-        check("r.always", [], async (signal) => {
+        check("r.always", [], async (signal, retries) => {
           await withRetry(async () => {
             calls++;
             throw throttled();
-          }, signal, { startingDelay: 1, numOfAttempts: 3 });
+          }, { signal, counter: retries, policy: { startingDelay: 1, numOfAttempts: 3 } });
           return pass();
         }),
       ],
@@ -170,29 +175,6 @@ describe("runner: retries", () => {
     expect(calls).toBe(3);
     expect(out[0].status).toBe("error");
     expect(out[0].message?.en).toMatch(/throttled past retries/);
-  });
-
-  it("does not retry auth failures or other client errors", async () => {
-    let calls = 0;
-    await expect(
-      withRetry(async () => {
-        calls++;
-        throw new CloudError({ code: "AuthFailure.SignatureFailure", message: "no", kind: "auth", service: "live", operation: "X" });
-      }, undefined, { startingDelay: 1 }),
-    ).rejects.toBeInstanceOf(CloudError);
-    expect(calls).toBe(1);
-  });
-
-  it("stops retrying once the check is aborted", async () => {
-    const ac = new AbortController();
-    let calls = 0;
-    const p = withRetry(async () => {
-      calls++;
-      if (calls === 2) ac.abort();
-      throw throttled();
-    }, ac.signal, { startingDelay: 1, numOfAttempts: 10 });
-    await expect(p).rejects.toBeInstanceOf(CloudError);
-    expect(calls).toBe(2);
   });
 });
 
@@ -221,6 +203,12 @@ describe("runner: selection", () => {
   it("unknown ids are input errors listing the known ones", () => {
     expect(() => selectChecks(checks, ["s.nope"])).toThrow(InputError);
     expect(() => selectChecks(checks, ["s.nope"])).toThrow(/known: s\.a, s\.b/);
+  });
+
+  it("names where the ids came from: one selection function serves the API and the --only flag", () => {
+    expect(() => selectChecks(checks, ["s.nope", "s.zip"], [], "--only")).toThrow(
+      new InputError("--only: unknown check id(s) s.nope, s.zip; known: s.a, s.b, s.c, s.d, s.opt"),
+    );
   });
 
   it("emits plan, start and done events", async () => {

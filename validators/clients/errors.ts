@@ -55,7 +55,7 @@ export class CloudError extends Error {
 
 /**
  * True for failures that may succeed when repeated: throttling, server errors, network failures and timeouts.
- * The client layer never retries by itself; the validators' runner does (with exponential backoff).
+ * The SDK clients never retry by themselves; `withRetry` / `retrying` (./retry.ts) do, with exponential backoff.
  */
 export function isRetryable(err: unknown): boolean {
   if (!(err instanceof CloudError)) return false;
