@@ -2,8 +2,9 @@ import { Command } from "commander";
 import { InputError } from "../common/errors";
 import { redact } from "../common/mask";
 import { defaultOutputsFile, readStackOutputs } from "../common/outputs";
+import { manualFixList } from "../database/assess";
 import { migrate, ServerAccount } from "../database/migrate";
-import { parseMysqlUrl } from "../database/url";
+import { parseMysqlUrl, urlSecrets } from "../database/url";
 import { action, intOption, EXIT_FAIL, EXIT_OK } from "./run";
 
 interface MigrateFlags {
@@ -20,7 +21,8 @@ const HELP = `
 Connection:
   --mysql-url names the backend account and the database to migrate (the database may not exist yet).
   Without --admin-url that account also runs the DDL. With --admin-url the admin account runs everything and
-  --create-user creates the --mysql-url account (user and password) with SELECT, INSERT, UPDATE on DATABASE.*.
+  --create-user creates the --mysql-url account (user and password) and grants it only what the backend's statements
+  need and it lacks (SELECT, INSERT, UPDATE on DATABASE.*); it never revokes and never changes a password.
   --stack NAME reads the outputs file of a deploy instead: db_host, db_port, db_name; the DDL runs as root with
   db_root_password (when present), and --create-user creates db_user with db_password.
   A URL without a password and no password in the environment means an empty password.
@@ -36,10 +38,14 @@ What it does (idempotent, safe to re-run, never drops anything):
   (utf8mb4 / utf8mb4_general_ci); applies pending versioned migrations recorded with checksums in
   live_infra_schema_history (refuses if an applied migration was edited); compares the live tables with the
   declared schema and repairs what is safe (missing tables/columns, zero-date defaults, ON UPDATE create_time,
-  narrow types) without touching a row — this adopts databases made by the backend's createDB.sh.
+  narrow types, latin1/utf8mb3 character sets) without touching a row — this adopts databases made by the
+  backend's createDB.sh. A difference that could change rows (another primary key, an incompatible type, a column
+  to make NOT NULL, …) is never repaired: the run fails and names the SQL to run by hand (what \`live-infra
+  validate\` reports for it too). A failing one stops the run before any change.
 
-Exit codes: 0 done, 1 migration failed (connection, lock, checksum, unrepairable schema; with --dry-run: the
-real run would fail), 2 usage or input error.
+Exit codes: 0 done (schema up to date), 1 migration failed (connection, lock, checksum, a difference that needs a
+manual fix; with --dry-run: the real run would fail), 2 usage or input error.
+A URL's password may hold any character once percent-encoded (/ as %2F, @ as %40, : as %3A, # as %23, ? as %3F).
 Passwords never appear in output. Progress goes to stderr; stdout has the summary (or, with --dry-run, the SQL).
 
 Examples:
@@ -71,6 +77,8 @@ export function register(program: Command): void {
 async function runMigrate(flags: MigrateFlags): Promise<number> {
   const env = process.env;
   const secrets: string[] = [env.LIVE_INFRA_MYSQL_PASSWORD ?? "", env.LIVE_INFRA_ADMIN_PASSWORD ?? ""];
+  // Whatever any URL holds as a password, before it is parsed (a URL that fails to parse is never quoted either).
+  for (const raw of [flags.mysqlUrl, flags.adminUrl, env.LIVE_INFRA_MYSQL_URL, env.LIVE_INFRA_ADMIN_URL]) if (raw) secrets.push(...urlSecrets(raw));
   try {
     if (flags.mysqlUrl && flags.stack) throw new InputError("give either --mysql-url or --stack, not both");
     if (flags.outputs && !flags.stack) throw new InputError("--outputs needs --stack NAME");
@@ -121,20 +129,20 @@ async function runMigrate(flags: MigrateFlags): Promise<number> {
     if (flags.dryRun) {
       const sql = result.statements.length ? result.statements.map((s) => `${s};`).join("\n") : "-- nothing to do";
       process.stdout.write(redact(`-- live-infra migrate --dry-run: ${database}\n${sql}\n`, secrets));
-      const blocking = result.differences.filter((d) => d.severity === "error");
-      for (const w of result.differences.filter((d) => d.severity !== "error")) log(`warning: ${w.message}`);
-      if (blocking.length) {
-        log(`dry run: the real run would fail: ${database} would still differ from the declared schema in ways that cannot be repaired without risking data:`);
-        for (const d of blocking) log(`  - ${d.message}`);
+      for (const d of result.repaired) log(`would repair: ${d.message}`);
+      if (result.differences.length) {
+        log(
+          `dry run: the real run would fail: ${database} would still differ from the declared schema in ways migrate does not ` +
+            `change (they could change rows); run by hand:\n${manualFixList(result.differences)}`,
+        );
         return EXIT_FAIL;
       }
     } else {
-      const warnings = result.differences.length;
+      const repaired = result.repaired.length ? ` (${result.repaired.length} difference(s) repaired)` : "";
       process.stdout.write(
         `${database}: ${result.createdDatabase ? "created, " : ""}` +
-          `${result.applied.length} migration(s) applied, ${result.repairs.length} repair(s)` +
-          `${result.user ? `, account ${result.user.name} ${result.user.created ? "created" : "kept"}` : ""}` +
-          `${warnings ? `, ${warnings} warning(s)` : ""}; schema up to date\n`,
+          `${result.applied.length} migration(s) applied, ${result.repairs.length} repair(s)${repaired}` +
+          `${result.user ? `, account ${result.user.name} ${result.user.created ? "created" : "kept"}` : ""}; schema up to date\n`,
       );
     }
     return EXIT_OK;

@@ -1,27 +1,14 @@
 /**
- * Comparing a live database with the declared schema. Two halves:
- *  - {@link normaliseColumn}: the ONE place where MariaDB and MySQL 8 information_schema differences are smoothed
- *    out (`current_timestamp()` vs `CURRENT_TIMESTAMP`, quoted vs unquoted defaults, the string 'NULL' vs SQL NULL,
- *    `int(11)` vs `int`, "DEFAULT_GENERATED on update ..." vs "on update current_timestamp()", `utf8` vs `utf8mb3`
- *    charset and collation names; {@link normaliseCharset} / {@link normaliseCollation} are part of it).
- *  - {@link compareSchema}: pure, declared vs actual → a list of structured differences.
- * No imports beyond the schema module; {@link inspectSchema} (introspect.ts) reads the actual side with mysql2.
+ * Comparing a live database with the declared schema: pure, declared vs actual (normalised by normalise.ts, read by
+ * introspect.ts) → a list of differences. Each difference is classified here, once, in the vocabulary both
+ * validate and migrate use (vocabulary.ts): one severity, one fix (`migrate` exactly when migrate's
+ * repairStatements repairs it, else the manual SQL), one FAQ tag, and zh/en descriptions.
  */
-import { ColumnDef, DefaultValue, SCHEMA, SchemaDef, TableDef, HISTORY_TABLE } from "./schema";
+import { ColumnDef, DefaultValue, SCHEMA, SchemaDef, TableDef, HISTORY_TABLE, columnSql, ident } from "./schema";
+import { ActualColumn, charsetOfCollation, normaliseCharset, normaliseCollation, normaliseType } from "./normalise";
+import { DataFirst, FAQ_TAGS, FaqTag, Fix, Severity, Text } from "./vocabulary";
 
-/** A column as read from a live server, normalised (same vocabulary as {@link ColumnDef}). */
-export interface ActualColumn {
-  name: string;
-  /** Lower case, integer display widths removed ("int", "int unsigned", "varchar(50)", "timestamp"). */
-  type: string;
-  nullable: boolean;
-  /** undefined = no default. */
-  default?: DefaultValue;
-  onUpdateCurrentTimestamp: boolean;
-  /** Normalised character set and collation of a text column; null for other types; undefined = not read. */
-  charset?: string | null;
-  collation?: string | null;
-}
+export type { ActualColumn } from "./normalise";
 
 export interface ActualTable {
   name: string;
@@ -66,111 +53,35 @@ export type DifferenceKind =
   | "table_name_case";
 
 /**
- * One difference between the declared and the actual schema.
- * - severity "error": a backend query or insert can fail, or rows can be rejected/misplaced (db.schema fails);
- *   "warning": works but deviates (e.g. ON UPDATE moving create_time, a different default, a wider charset change).
- * - `repairable`: the migration runner can fix it without losing a row (add table/column, widen a type, change a
- *   default or ON UPDATE, make a column nullable, convert a latin1/utf8mb3/ascii table up to utf8mb4). Not
- *   repairable: a different primary key, an incompatible type, another character set, a wrongly-cased table name.
- * - `expected` / `actual`: short SQL-ish texts for reports (e.g. "varchar(150)", "DEFAULT '0000-00-00 00:00:00'").
+ * One difference between the declared and the actual schema, with its verdict.
+ * - `severity`: "fail" when a backend statement fails or rows can be rejected/misplaced; "warn" when it works but
+ *   deviates (ON UPDATE moving create_time, another default, a nullable column declared NOT NULL, …).
+ * - `fix`: `{ kind: "migrate" }` exactly when migrate repairs it without changing a row; otherwise the manual SQL
+ *   (qualified with the database name) and the data to put right first. `repairable` is `fix.kind === "migrate"`.
+ * - `faq`: `tb_vod 未创建` only when tb_vod is missing; otherwise the tag describing the difference.
+ * - `expected` / `actual`: short SQL-ish texts (e.g. "varchar(150)", "DEFAULT '0000-00-00 00:00:00'").
+ * - `message`: one English line for logs and errors; `description`: the finding for reports, in zh and en.
  */
 export interface SchemaDifference {
   kind: DifferenceKind;
-  severity: "error" | "warning";
+  severity: Severity;
   table?: string;
   column?: string;
   expected?: string;
   actual?: string;
+  fix: Fix;
   repairable: boolean;
-  /** One line for humans, e.g. "tb_vod.start_time: zero-date default '0000-00-00 00:00:00' (expected DEFAULT CURRENT_TIMESTAMP)". */
+  faq: FaqTag;
   message: string;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Normalisation (MariaDB 10.x vs MySQL 8): the only place that knows about the two dialects.
-
-/** A raw row of information_schema.COLUMNS (column aliases as selected by introspect.ts). */
-export interface RawColumnRow {
-  column_name: string;
-  column_type: string;
-  is_nullable: string;
-  column_default: string | null;
-  extra: string | null;
-  /** CHARACTER_SET_NAME / COLLATION_NAME (NULL for non-text columns); optional for callers that do not read them. */
-  character_set_name?: string | null;
-  collation_name?: string | null;
-}
-
-const INT_TYPES = ["tinyint", "smallint", "mediumint", "int", "bigint"];
-
-/** Canonical type text: lower case, single spaces, integer display widths dropped, "integer" → "int". */
-export function normaliseType(type: string): string {
-  let t = type.trim().toLowerCase().replace(/\s+/g, " ");
-  t = t.replace(/^integer\b/, "int");
-  t = t.replace(/^(tinyint|smallint|mediumint|int|bigint)\(\d+\)/, "$1");
-  return t;
-}
-
-const CURRENT_TIMESTAMP_RE = /^(current_timestamp|now|localtimestamp|localtime)(\(\s*\d*\s*\))?$/i;
-
-/**
- * Normalises information_schema.COLUMNS.COLUMN_DEFAULT:
- *  MariaDB ≥ 10.2.7: SQL NULL = no default, 'NULL' = DEFAULT NULL, quoted strings, current_timestamp();
- *  MySQL 8: SQL NULL for both "no default" and DEFAULT NULL (told apart by nullability), unquoted literals,
- *  CURRENT_TIMESTAMP.
- */
-export function normaliseDefault(raw: string | null, nullable: boolean, extra: string): DefaultValue | undefined {
-  if (raw === null || raw === undefined) return nullable ? { kind: "null" } : undefined;
-  const v = String(raw).trim();
-  if (v === "NULL") return { kind: "null" };
-  if (CURRENT_TIMESTAMP_RE.test(v)) return { kind: "expr", expr: "CURRENT_TIMESTAMP" };
-  const quoted = /^'(.*)'$/s.exec(v);
-  if (quoted) return { kind: "literal", value: quoted[1].replace(/''/g, "'").replace(/\\\\/g, "\\") };
-  // MySQL 8 marks expression defaults with DEFAULT_GENERATED; the only expression we expect is CURRENT_TIMESTAMP.
-  if (/DEFAULT_GENERATED/i.test(extra) && /^current_timestamp/i.test(v)) return { kind: "expr", expr: "CURRENT_TIMESTAMP" };
-  return { kind: "literal", value: v };
-}
-
-/**
- * Canonical character set name: lower case; `utf8` → `utf8mb3` (MySQL < 8.0.30 and MariaDB < 10.6 report the
- * 3-byte set as `utf8`, newer ones as `utf8mb3`).
- */
-export function normaliseCharset(charset: string | null | undefined): string | null {
-  if (charset === null || charset === undefined) return null;
-  const c = String(charset).trim().toLowerCase();
-  return c === "utf8" ? "utf8mb3" : c;
-}
-
-/** Canonical collation name: lower case; `utf8_…` → `utf8mb3_…` (as {@link normaliseCharset}). */
-export function normaliseCollation(collation: string | null | undefined): string | null {
-  if (collation === null || collation === undefined) return null;
-  return String(collation).trim().toLowerCase().replace(/^utf8_/, "utf8mb3_");
-}
-
-/** The character set a (normalised) collation belongs to: its name up to the first "_" ("binary" for binary). */
-export function charsetOfCollation(collation: string | null | undefined): string | null {
-  const c = normaliseCollation(collation);
-  if (!c) return null;
-  return c.split("_")[0];
-}
-
-/** Normalises one information_schema.COLUMNS row (MariaDB or MySQL 8) into an {@link ActualColumn}. */
-export function normaliseColumn(row: RawColumnRow): ActualColumn {
-  const nullable = String(row.is_nullable).toUpperCase() === "YES";
-  const extra = String(row.extra ?? "");
-  return {
-    name: String(row.column_name),
-    type: normaliseType(String(row.column_type)),
-    nullable,
-    default: normaliseDefault(row.column_default === null ? null : String(row.column_default), nullable, extra),
-    onUpdateCurrentTimestamp: /on update (current_timestamp|now)/i.test(extra),
-    charset: row.character_set_name === undefined ? undefined : normaliseCharset(row.character_set_name),
-    collation: row.collation_name === undefined ? undefined : normaliseCollation(row.collation_name),
-  };
+  description: Text;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Type widths
+
+const INT_TYPES = ["tinyint", "smallint", "mediumint", "int", "bigint"];
+/** Largest value of each signed integer type (for the data check before an unsigned column becomes signed). */
+const INT_SIGNED_MAX = ["127", "32767", "8388607", "2147483647", "9223372036854775807"];
 
 interface ParsedType {
   family: "int" | "string" | "time" | "other";
@@ -189,7 +100,7 @@ function parseType(type: string): ParsedType {
   if (intRank >= 0) return { family: "int", rank: intRank, unsigned, base };
   const len = /\((\d+)\)/.exec(t);
   if (base === "varchar" || base === "char") return { family: "string", rank: len ? Number(len[1]) : 1, unsigned, base };
-  if (base in TEXT_RANK) return { family: "string", rank: TEXT_RANK[base], unsigned, base };
+  if (Object.prototype.hasOwnProperty.call(TEXT_RANK, base)) return { family: "string", rank: TEXT_RANK[base], unsigned, base };
   if (base === "timestamp" || base === "datetime") return { family: "time", rank: 0, unsigned, base };
   return { family: "other", rank: 0, unsigned, base: t };
 }
@@ -207,10 +118,26 @@ export function compareTypes(declared: string, actual: string): "ok" | "narrow" 
   if (d.family === "time") return "ok";
   if (d.family === "int") {
     if (a.unsigned && !d.unsigned) return "narrow";
-    // An unsigned actual of the next size up still holds every value of a signed declared type? Keep it simple:
     return a.rank >= d.rank ? "ok" : "narrow";
   }
   return a.rank >= d.rank ? "ok" : "narrow";
+}
+
+/**
+ * True when MODIFY to the declared type keeps every value: a longer string or a larger integer. An unsigned actual
+ * is widened only into a larger signed type (which holds all its values); into a signed type of the same or a
+ * smaller size values above its maximum would change.
+ */
+function losslessWidening(declared: string, actual: string): boolean {
+  const d = parseType(declared);
+  const a = parseType(actual);
+  if (d.family !== a.family || d.family === "other") return false;
+  if (d.family === "int" && a.unsigned && !d.unsigned) return a.rank < d.rank;
+  return true;
+}
+
+function isTextType(type: string): boolean {
+  return parseType(type).family === "string";
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -271,215 +198,454 @@ function describeCharset(charset: string | null | undefined, collation: string |
   return collation ? `${charset} (${collation})` : String(charset);
 }
 
-function compareColumn(t: TableDef, d: ColumnDef, a: ActualColumn, out: SchemaDifference[], cs: { declared: SchemaDef; convertible: boolean }): void {
+// ---------------------------------------------------------------------------------------------------------------
+// Manual fixes: the exact statements, qualified with the database name so they run from any session.
+
+function qualified(db: string, table: string): string {
+  return `${ident(db)}.${ident(table)}`;
+}
+
+/**
+ * The column brought to its declared state, keeping what is accepted as it is: an actual type at least as wide, a
+ * utf8mb4 collation other than the declared one. Used for every manual fix of a column (so two findings on one
+ * column name the same single statement).
+ */
+function declaredColumnSql(schema: SchemaDef, d: ColumnDef, a: ActualColumn): string {
+  let type = compareTypes(d.type, a.type) === "ok" ? a.type : d.type;
+  if (isTextType(type)) {
+    const collation = a.charset === schema.charset && a.collation ? a.collation : schema.collation;
+    type += ` CHARACTER SET ${schema.charset} COLLATE ${collation}`;
+  }
+  return columnSql({ name: a.name, type, nullable: d.nullable, default: d.default, onUpdateCurrentTimestamp: d.onUpdateCurrentTimestamp });
+}
+
+interface ColumnCtx {
+  schema: SchemaDef;
+  db: string;
+  t: TableDef;
+  d: ColumnDef;
+  a: ActualColumn;
+  convertible: boolean;
+}
+
+/** Which manual findings a column has (they share one statement and one combined data check). */
+function columnManualFix(c: ColumnCtx): Fix {
+  const { schema, db, t, d, a } = c;
+  const where = qualified(db, t.name);
+  const col = ident(a.name);
+  const checks: string[] = [];
+  const zh: string[] = [];
+  const en: string[] = [];
+  const types = compareTypes(d.type, a.type);
+  if (types !== "ok" && !losslessWidening(d.type, a.type)) {
+    const pd = parseType(d.type);
+    const pa = parseType(a.type);
+    if (pd.family === "int" && pa.family === "int" && pa.unsigned && !pd.unsigned) {
+      const max = INT_SIGNED_MAX[Math.min(pd.rank, INT_SIGNED_MAX.length - 1)];
+      checks.push(`SELECT COUNT(*) AS n FROM ${where} WHERE ${col} > ${max}`);
+      zh.push(`把 ${t.name}.${a.name} 大于 ${max} 的值改小或删除这些行（它们放不进 ${d.type}）`);
+      en.push(`change or remove the values of ${t.name}.${a.name} above ${max} (they do not fit ${d.type})`);
+    } else {
+      zh.push(`确认 ${t.name}.${a.name} 的每个值都能转换为 ${d.type}（否则严格模式拒绝该 ALTER，表保持不变），并备份该表`);
+      en.push(`make sure every value of ${t.name}.${a.name} converts to ${d.type} (strict mode refuses the ALTER otherwise and the table stays as it was), and back the table up`);
+    }
+  }
+  if (!d.nullable && a.nullable) {
+    checks.push(`SELECT COUNT(*) AS n FROM ${where} WHERE ${col} IS NULL`);
+    zh.push(`给 ${t.name}.${a.name} 为 NULL 的行填上值（UPDATE ${where} SET ${col} = … WHERE ${col} IS NULL）`);
+    en.push(`give the rows where ${t.name}.${a.name} is NULL a value (UPDATE ${where} SET ${col} = … WHERE ${col} IS NULL)`);
+  }
+  if (isTextType(d.type) && a.charset && a.charset !== schema.charset && !CONVERTIBLE_CHARSETS.includes(a.charset)) {
+    zh.push(`确认 ${t.name}.${a.name} 中的文本是有效的 ${a.charset}（转换到 utf8mb4 会保留 ${a.charset} 能表示的每个字符），并备份该表`);
+    en.push(`make sure the text in ${t.name}.${a.name} is valid ${a.charset} (converting to utf8mb4 keeps every character ${a.charset} can hold), and back the table up`);
+  }
+  const dataFirst: DataFirst | undefined = zh.length ? { checks, zh: zh.join("；"), en: en.join("; ") } : undefined;
+  return { kind: "manual", sql: [`ALTER TABLE ${where} MODIFY COLUMN ${declaredColumnSql(schema, d, a)}`], ...(dataFirst ? { dataFirst } : {}) };
+}
+
+function primaryKeyFix(db: string, t: TableDef, at: ActualTable): Fix {
+  const where = qualified(db, t.name);
+  const cols = t.primaryKey.map(ident);
+  const present = t.primaryKey.every((k) => at.columns.some((c) => c.name.toLowerCase() === k.toLowerCase()));
+  const checks = present
+    ? [
+        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${where} GROUP BY ${cols.join(", ")} HAVING COUNT(*) > 1) AS duplicates`,
+        `SELECT COUNT(*) AS n FROM ${where} WHERE ${cols.map((c) => `${c} IS NULL`).join(" OR ")}`,
+      ]
+    : [];
+  return {
+    kind: "manual",
+    sql: [`ALTER TABLE ${where} ${at.primaryKey.length ? "DROP PRIMARY KEY, " : ""}ADD PRIMARY KEY (${cols.join(", ")})`],
+    dataFirst: {
+      checks,
+      zh: `合并或删除 (${t.primaryKey.join(", ")}) 重复的行，并给其中的 NULL 填上值`,
+      en: `merge or remove the rows that repeat (${t.primaryKey.join(", ")}), and give NULLs in it a value`,
+    },
+  };
+}
+
+/** A default for an undeclared NOT NULL column, so the backend's INSERTs (which omit it) work; no row changes. */
+function extraColumnFix(db: string, t: TableDef, a: ActualColumn): Fix {
+  const where = qualified(db, t.name);
+  const p = parseType(a.type);
+  const numeric = p.family === "int" || /^(decimal|numeric|float|double|real|bit)\b/.test(p.base);
+  const shortText = p.base === "varchar" || p.base === "char" || /^(var)?binary\b/.test(p.base);
+  if (numeric || shortText) {
+    return { kind: "manual", sql: [`ALTER TABLE ${where} ALTER COLUMN ${ident(a.name)} SET DEFAULT ${numeric ? "0" : "''"}`] };
+  }
+  let type = a.type;
+  if (a.charset && a.collation) type += ` CHARACTER SET ${a.charset} COLLATE ${a.collation}`;
+  return { kind: "manual", sql: [`ALTER TABLE ${where} MODIFY COLUMN ${columnSql({ name: a.name, type, nullable: true, default: { kind: "null" } })}`] };
+}
+
+const MIGRATE: Fix = { kind: "migrate" };
+
+function diff(x: Omit<SchemaDifference, "repairable">): SchemaDifference {
+  return { ...x, repairable: x.fix.kind === "migrate" };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function compareColumn(c: ColumnCtx, out: SchemaDifference[]): void {
+  const { schema, t, d, a, convertible } = c;
   const where = `${t.name}.${d.name}`;
-  if (parseType(d.type).family === "string" && a.charset && a.charset !== cs.declared.charset) {
-    out.push({
-      kind: "column_charset",
-      severity: "error",
-      table: t.name,
-      column: d.name,
-      expected: describeCharset(cs.declared.charset, cs.declared.collation),
-      actual: describeCharset(a.charset, a.collation),
-      repairable: cs.convertible,
-      message:
-        `${where}: character set ${a.charset} (expected ${cs.declared.charset}); inserts of emoji or Chinese text fail` +
-        (cs.convertible ? "" : ` (${t.name} has text in a character set migrate does not convert; convert it by hand)`),
-    });
+  const found: SchemaDifference[] = [];
+  if (isTextType(d.type) && a.charset && a.charset !== schema.charset) {
+    const actualCs = describeCharset(a.charset, a.collation);
+    found.push(
+      diff({
+        kind: "column_charset",
+        severity: "fail",
+        table: t.name,
+        column: d.name,
+        expected: describeCharset(schema.charset, schema.collation),
+        actual: actualCs,
+        fix: convertible ? MIGRATE : columnManualFix(c),
+        faq: FAQ_TAGS.charset,
+        message:
+          `${where}: character set ${a.charset} (expected ${schema.charset}); inserts of emoji or Chinese text fail` +
+          (convertible ? "" : ` (${t.name} has text in a character set migrate does not convert; convert it by hand)`),
+        description: {
+          zh: `${where}：字符集为 ${a.charset}（应为 ${schema.charset}）：含 emoji 或中文的昵称、标题写入失败（Incorrect string value）`,
+          en: `${where}: character set ${a.charset} (expected ${schema.charset}): nicknames and titles with emoji or Chinese text fail to insert ("Incorrect string value")`,
+        },
+      }),
+    );
   }
   const types = compareTypes(d.type, a.type);
   if (types !== "ok") {
-    out.push({
-      kind: types === "narrow" ? "type_too_narrow" : "type_incompatible",
-      severity: "error",
-      table: t.name,
-      column: d.name,
-      expected: d.type,
-      actual: a.type,
-      repairable: types === "narrow" && !(parseType(a.type).unsigned && !parseType(d.type).unsigned),
-      message: `${where}: type ${a.type} ${types === "narrow" ? "is narrower than" : "is not compatible with"} ${d.type}`,
-    });
+    const narrow = types === "narrow";
+    const lossless = narrow && losslessWidening(d.type, a.type);
+    found.push(
+      diff({
+        kind: narrow ? "type_too_narrow" : "type_incompatible",
+        severity: "fail",
+        table: t.name,
+        column: d.name,
+        expected: d.type,
+        actual: a.type,
+        fix: lossless ? MIGRATE : columnManualFix(c),
+        faq: FAQ_TAGS.schemaDiffers,
+        message: `${where}: type ${a.type} ${narrow ? "is narrower than" : "is not compatible with"} ${d.type}`,
+        description: narrow
+          ? {
+              zh: `${where}：类型 ${a.type} 比声明的 ${d.type} 窄：后台写入的较长或较大的值被拒绝`,
+              en: `${where}: type ${a.type} is narrower than the declared ${d.type}: longer or larger values the backend writes are rejected`,
+            }
+          : {
+              zh: `${where}：类型 ${a.type} 与声明的 ${d.type} 不兼容：后台的语句会失败或读到错误的值`,
+              en: `${where}: type ${a.type} is not compatible with the declared ${d.type}: the backend's statements fail or read wrong values`,
+            },
+      }),
+    );
   }
   if (isZeroDateDefault(a.default)) {
-    out.push({
-      kind: "zero_date_default",
-      severity: "error",
-      table: t.name,
-      column: d.name,
-      expected: describeDefault(d.default),
-      actual: describeDefault(a.default),
-      repairable: true,
-      message: `${where}: zero-date ${describeDefault(a.default)} (rejected by strict sql_mode; expected ${describeDefault(d.default)})`,
-    });
+    found.push(
+      diff({
+        kind: "zero_date_default",
+        severity: "fail",
+        table: t.name,
+        column: d.name,
+        expected: describeDefault(d.default),
+        actual: describeDefault(a.default),
+        fix: MIGRATE,
+        faq: FAQ_TAGS.zeroDate,
+        message: `${where}: zero-date ${describeDefault(a.default)} (rejected by strict sql_mode; expected ${describeDefault(d.default)})`,
+        description: {
+          zh:
+            `${where} 的默认值是零日期 '${a.default && a.default.kind === "literal" ? a.default.value : ""}'：该表是原版 createDB.sh 在宽松 sql_mode 下创建的；` +
+            `严格模式（NO_ZERO_DATE，MySQL ≥ 5.7.8 默认）拒绝零日期，省略该列的 INSERT 会失败，对表的任何 ALTER 都报 ERROR 1067，备份也无法在严格模式的实例上恢复（应为 ${describeDefault(d.default)}）`,
+          en:
+            `${where} has the zero-date default '${a.default && a.default.kind === "literal" ? a.default.value : ""}': the table was made by the original createDB.sh under a permissive sql_mode. ` +
+            `Strict mode (NO_ZERO_DATE, the default since MySQL 5.7.8) rejects zero dates, so INSERTs that omit the column fail, any ALTER of the table fails with ERROR 1067, and a dump cannot be restored on a strict server (expected ${describeDefault(d.default)})`,
+        },
+      }),
+    );
   } else if (!sameDefault(d.default, a.default)) {
     // A NOT NULL column without default breaks inserts that omit it; otherwise a different default is cosmetic.
     const breaksInserts = !a.nullable && !a.default && !!d.default;
-    out.push({
-      kind: "default",
-      severity: breaksInserts ? "error" : "warning",
-      table: t.name,
-      column: d.name,
-      expected: describeDefault(d.default),
-      actual: describeDefault(a.default),
-      repairable: true,
-      message: `${where}: ${describeDefault(a.default)} (expected ${describeDefault(d.default)})`,
-    });
+    found.push(
+      diff({
+        kind: "default",
+        severity: breaksInserts ? "fail" : "warn",
+        table: t.name,
+        column: d.name,
+        expected: describeDefault(d.default),
+        actual: describeDefault(a.default),
+        fix: MIGRATE,
+        faq: FAQ_TAGS.schemaDiffers,
+        message: `${where}: ${describeDefault(a.default)} (expected ${describeDefault(d.default)})`,
+        description: {
+          zh: `${where}：${describeDefault(a.default)}（应为 ${describeDefault(d.default)}）` + (breaksInserts ? "：该列 NOT NULL 且没有默认值，省略它的 INSERT 会失败" : ""),
+          en: `${where}: ${describeDefault(a.default)} (expected ${describeDefault(d.default)})` + (breaksInserts ? ": the column is NOT NULL without a default, so INSERTs that omit it fail" : ""),
+        },
+      }),
+    );
   }
   if (d.nullable !== a.nullable) {
-    // Declared nullable but NOT NULL: inserts that omit the column fail unless it has a default.
+    // Declared nullable but NOT NULL: inserts that omit the column fail unless it has a default. Making a column
+    // nullable never changes a row (migrate does it); making it NOT NULL could (NULLs present), so that is manual.
     const breaksInserts = d.nullable && !a.nullable && !a.default;
-    out.push({
-      kind: "nullability",
-      severity: breaksInserts ? "error" : "warning",
-      table: t.name,
-      column: d.name,
-      expected: d.nullable ? "NULL" : "NOT NULL",
-      actual: a.nullable ? "NULL" : "NOT NULL",
-      // Making a column nullable never changes a row; making it NOT NULL could (NULLs present), so it is left alone.
-      repairable: d.nullable,
-      message: `${where}: ${a.nullable ? "nullable" : "NOT NULL"} (expected ${d.nullable ? "nullable" : "NOT NULL"})`,
-    });
+    found.push(
+      diff({
+        kind: "nullability",
+        severity: breaksInserts ? "fail" : "warn",
+        table: t.name,
+        column: d.name,
+        expected: d.nullable ? "NULL" : "NOT NULL",
+        actual: a.nullable ? "NULL" : "NOT NULL",
+        fix: d.nullable ? MIGRATE : columnManualFix(c),
+        faq: FAQ_TAGS.schemaDiffers,
+        message: `${where}: ${a.nullable ? "nullable" : "NOT NULL"} (expected ${d.nullable ? "nullable" : "NOT NULL"})`,
+        description: a.nullable
+          ? {
+              zh: `${where}：允许 NULL（应为 NOT NULL）：后台总会写入该列，目前可用，但 NULL 值会让依赖它的查询漏掉这些行`,
+              en: `${where}: nullable (expected NOT NULL): the backend always writes it, so it works today, but NULL values make the queries that use it miss those rows`,
+            }
+          : {
+              zh: `${where}：NOT NULL（应允许 NULL）` + (breaksInserts ? "，且没有默认值：后台省略该列的 INSERT 会失败" : ""),
+              en: `${where}: NOT NULL (expected nullable)` + (breaksInserts ? " without a default: the backend's INSERTs that omit it fail" : ""),
+            },
+      }),
+    );
   }
   if (!!d.onUpdateCurrentTimestamp !== a.onUpdateCurrentTimestamp) {
-    out.push({
-      kind: "on_update",
-      severity: "warning",
-      table: t.name,
-      column: d.name,
-      expected: d.onUpdateCurrentTimestamp ? "ON UPDATE CURRENT_TIMESTAMP" : "no ON UPDATE",
-      actual: a.onUpdateCurrentTimestamp ? "ON UPDATE CURRENT_TIMESTAMP" : "no ON UPDATE",
-      repairable: true,
-      message: a.onUpdateCurrentTimestamp
-        ? `${where}: ON UPDATE CURRENT_TIMESTAMP moves the row's time on every UPDATE (replay order and 7-day window shift)`
-        : `${where}: missing ON UPDATE CURRENT_TIMESTAMP`,
-    });
+    found.push(
+      diff({
+        kind: "on_update",
+        severity: "warn",
+        table: t.name,
+        column: d.name,
+        expected: d.onUpdateCurrentTimestamp ? "ON UPDATE CURRENT_TIMESTAMP" : "no ON UPDATE",
+        actual: a.onUpdateCurrentTimestamp ? "ON UPDATE CURRENT_TIMESTAMP" : "no ON UPDATE",
+        fix: MIGRATE,
+        faq: FAQ_TAGS.schemaDiffers,
+        message: a.onUpdateCurrentTimestamp
+          ? `${where}: ON UPDATE CURRENT_TIMESTAMP moves the row's time on every UPDATE (replay order and 7-day window shift)`
+          : `${where}: missing ON UPDATE CURRENT_TIMESTAMP`,
+        description: a.onUpdateCurrentTimestamp
+          ? {
+              zh: `${where}：ON UPDATE CURRENT_TIMESTAMP 会在每次 UPDATE 时改写该时间（第二种录制格式的回调会让回看记录在列表中跳动，7 天窗口重新计时）`,
+              en: `${where}: ON UPDATE CURRENT_TIMESTAMP rewrites the time on every UPDATE (the second recording format's callback moves the replay in the list and restarts its 7-day window)`,
+            }
+          : { zh: `${where}：缺少 ON UPDATE CURRENT_TIMESTAMP`, en: `${where}: missing ON UPDATE CURRENT_TIMESTAMP` },
+      }),
+    );
   }
+  out.push(...found);
 }
 
 /**
  * Compares the declared schema with an actual one (from {@link inspectSchema}). Pure; the result is empty when the
  * live database satisfies the declaration. Tables the schema does not declare (and the migration history table) are
  * ignored; extra columns are reported only when they would break the backend's inserts (NOT NULL without default).
- * Character sets: a declared text column outside the declared set (utf8mb4) is an error, a table default outside it a
- * warning; any collation of the declared set (utf8mb4_bin, utf8mb4_0900_ai_ci, …) is accepted. Table names match
- * exactly when the server's names are case-sensitive (`lowerCaseTableNames === 0`), else ignoring case.
+ * Character sets: a declared text column outside the declared set (utf8mb4) fails, a table or database default
+ * outside it warns; any collation of the declared set (utf8mb4_bin, utf8mb4_0900_ai_ci, …) is accepted. Table
+ * names match exactly when the server's names are case-sensitive (`lowerCaseTableNames === 0`), else ignoring case.
  */
 export function compareSchema(declared: SchemaDef = SCHEMA, actual: ActualSchema): SchemaDifference[] {
   const out: SchemaDifference[] = [];
+  const db = actual.database;
   if (!actual.exists) {
-    out.push({
-      kind: "missing_database",
-      severity: "error",
-      expected: declared.database,
-      repairable: true,
-      message: `database ${declared.database} does not exist`,
-    });
-    for (const t of declared.tables) out.push(missingTable(t));
+    out.push(
+      diff({
+        kind: "missing_database",
+        severity: "fail",
+        expected: db,
+        fix: MIGRATE,
+        faq: FAQ_TAGS.databaseMissing,
+        message: `database ${db} does not exist`,
+        description: { zh: `数据库 ${db} 不存在`, en: `database ${db} does not exist` },
+      }),
+    );
+    for (const t of declared.tables) out.push(missingTable(t, false));
     return out;
   }
   if (actual.charset && normaliseCharset(actual.charset) !== declared.charset) {
-    out.push({
-      kind: "charset",
-      severity: "warning",
-      expected: `${declared.charset} / ${declared.collation}`,
-      actual: `${actual.charset} / ${actual.collation}`,
-      repairable: false,
-      message: `database ${actual.database}: default charset ${actual.charset} (expected ${declared.charset}); nicknames with emoji need utf8mb4`,
-    });
+    out.push(
+      diff({
+        kind: "charset",
+        severity: "warn",
+        expected: `${declared.charset} / ${declared.collation}`,
+        actual: `${actual.charset} / ${actual.collation}`,
+        fix: MIGRATE,
+        faq: FAQ_TAGS.charset,
+        message: `database ${db}: default charset ${actual.charset} (expected ${declared.charset}); nicknames with emoji need utf8mb4`,
+        description: {
+          zh: `数据库 ${db} 的默认字符集为 ${actual.charset}（应为 ${declared.charset}）：以后新建的表会沿用它，含 emoji 的昵称需要 utf8mb4`,
+          en: `database ${db}: default character set ${actual.charset} (expected ${declared.charset}): tables created later inherit it, and nicknames with emoji need utf8mb4`,
+        },
+      }),
+    );
   }
+  const present = (name: string) => !!findActualTable(actual, name);
   for (const t of declared.tables) {
     const at = findActualTable(actual, t.name);
     if (!at) {
       // Case-sensitive server: a `TB_VOD` is not the `tb_vod` the backend queries.
       const other = actual.tables.find((x) => x.name.toLowerCase() === t.name.toLowerCase());
       if (other) {
-        out.push({
-          kind: "table_name_case",
-          severity: "error",
-          table: t.name,
-          expected: t.name,
-          actual: other.name,
-          repairable: false,
-          message:
-            `table ${other.name} exists but the backend queries ${t.name}: table names are case-sensitive on this server ` +
-            `(lower_case_table_names=0). Rename it by hand (RENAME TABLE \`${other.name}\` TO \`${t.name}\`); migrate never renames`,
-        });
+        out.push(
+          diff({
+            kind: "table_name_case",
+            severity: "fail",
+            table: t.name,
+            expected: t.name,
+            actual: other.name,
+            fix: { kind: "manual", sql: [`RENAME TABLE ${qualified(db, other.name)} TO ${qualified(db, t.name)}`] },
+            faq: FAQ_TAGS.tableNameCase,
+            message:
+              `table ${other.name} exists but the backend queries ${t.name}: table names are case-sensitive on this server ` +
+              `(lower_case_table_names=0). Rename it by hand (RENAME TABLE \`${other.name}\` TO \`${t.name}\`); migrate never renames`,
+            description: {
+              zh: `表 ${other.name} 存在，但后台查询的是 ${t.name}：此服务器的表名区分大小写（lower_case_table_names=0），后台看不到该表；migrate 从不改表名`,
+              en: `table ${other.name} exists but the backend queries ${t.name}: table names are case-sensitive on this server (lower_case_table_names=0), so the backend cannot see it; migrate never renames`,
+            },
+          }),
+        );
       } else {
-        out.push(missingTable(t));
+        // tb_vod missing while the tables createDB.sh creates before it exist: its zero-date default was refused.
+        const createDbSignature = t.name === "tb_vod" && present("tb_account") && present("tb_room");
+        out.push(missingTable(t, createDbSignature));
       }
       continue;
     }
     const convertible = convertibleTable(declared, at);
     const tcs = tableCharset(at);
     if (tcs && tcs !== declared.charset) {
-      // Columns added later (by a repair or a migration) inherit the table default.
-      out.push({
-        kind: "table_charset",
-        severity: "warning",
-        table: t.name,
-        expected: describeCharset(declared.charset, declared.collation),
-        actual: describeCharset(tcs, normaliseCollation(at.collation)),
-        repairable: convertible,
-        message: `${t.name}: default character set ${tcs} (expected ${declared.charset}); columns added to it get ${tcs}`,
-      });
+      out.push(
+        diff({
+          kind: "table_charset",
+          severity: "warn",
+          table: t.name,
+          expected: describeCharset(declared.charset, declared.collation),
+          actual: describeCharset(tcs, normaliseCollation(at.collation)),
+          // Converted with its columns when that is lossless, else only the table default changes (no row touched).
+          fix: MIGRATE,
+          faq: FAQ_TAGS.charset,
+          message: `${t.name}: default character set ${tcs} (expected ${declared.charset}); columns added to it get ${tcs}`,
+          description: {
+            zh: `${t.name}：表的默认字符集为 ${tcs}（应为 ${declared.charset}）：以后加到该表的列会用 ${tcs}`,
+            en: `${t.name}: default character set ${tcs} (expected ${declared.charset}): columns added to it later get ${tcs}`,
+          },
+        }),
+      );
     }
     const cols = new Map(at.columns.map((c) => [c.name.toLowerCase(), c]));
     for (const d of t.columns) {
       const a = cols.get(d.name.toLowerCase());
       if (!a) {
-        out.push({
-          kind: "missing_column",
-          severity: "error",
-          table: t.name,
-          column: d.name,
-          expected: d.type,
-          repairable: true,
-          message: `${t.name}.${d.name}: column missing`,
-        });
+        out.push(
+          diff({
+            kind: "missing_column",
+            severity: "fail",
+            table: t.name,
+            column: d.name,
+            expected: d.type,
+            fix: MIGRATE,
+            faq: FAQ_TAGS.schemaDiffers,
+            message: `${t.name}.${d.name}: column missing`,
+            description: {
+              zh: `${t.name}.${d.name}：缺少该列，后台用到它的语句会失败`,
+              en: `${t.name}.${d.name}: the column is missing, so the backend's statements that use it fail`,
+            },
+          }),
+        );
       } else {
-        compareColumn(t, d, a, out, { declared, convertible });
+        compareColumn({ schema: declared, db, t, d, a, convertible }, out);
       }
     }
     const declaredCols = new Set(t.columns.map((c) => c.name.toLowerCase()));
     for (const a of at.columns) {
       if (declaredCols.has(a.name.toLowerCase())) continue;
       if (!a.nullable && !a.default) {
-        out.push({
-          kind: "extra_column",
-          severity: "error",
-          table: t.name,
-          column: a.name,
-          actual: `${a.type} NOT NULL, no default`,
-          repairable: false,
-          message: `${t.name}.${a.name}: undeclared NOT NULL column without default (the backend's INSERTs omit it and fail)`,
-        });
+        out.push(
+          diff({
+            kind: "extra_column",
+            severity: "fail",
+            table: t.name,
+            column: a.name,
+            actual: `${a.type} NOT NULL, no default`,
+            fix: extraColumnFix(db, t, a),
+            faq: FAQ_TAGS.schemaDiffers,
+            message: `${t.name}.${a.name}: undeclared NOT NULL column without default (the backend's INSERTs omit it and fail)`,
+            description: {
+              zh: `${t.name}.${a.name}：未声明的 NOT NULL 列且没有默认值：后台的 INSERT 不写该列，会失败（若没有程序使用它，也可以删除该列）`,
+              en: `${t.name}.${a.name}: an undeclared NOT NULL column without a default: the backend's INSERTs omit it and fail (if nothing uses it, dropping it works too)`,
+            },
+          }),
+        );
       }
     }
     const pkA = at.primaryKey.map((c) => c.toLowerCase()).join(",");
     const pkD = t.primaryKey.map((c) => c.toLowerCase()).join(",");
     if (pkA !== pkD) {
-      out.push({
-        kind: "primary_key",
-        severity: "error",
-        table: t.name,
-        expected: `(${t.primaryKey.join(", ")})`,
-        actual: at.primaryKey.length ? `(${at.primaryKey.join(", ")})` : "none",
-        repairable: false,
-        message: `${t.name}: primary key ${at.primaryKey.length ? `(${at.primaryKey.join(", ")})` : "missing"} (expected (${t.primaryKey.join(", ")}))`,
-      });
+      const expected = `(${t.primaryKey.join(", ")})`;
+      out.push(
+        diff({
+          kind: "primary_key",
+          severity: "fail",
+          table: t.name,
+          expected,
+          actual: at.primaryKey.length ? `(${at.primaryKey.join(", ")})` : "none",
+          fix: primaryKeyFix(db, t, at),
+          faq: FAQ_TAGS.schemaDiffers,
+          message: `${t.name}: primary key ${at.primaryKey.length ? `(${at.primaryKey.join(", ")})` : "missing"} (expected ${expected})`,
+          description: {
+            zh: `${t.name}：${at.primaryKey.length ? `主键为 (${at.primaryKey.join(", ")})` : "没有主键"}（应为 ${expected}）：后台按 ${expected} 查找、更新和去重，会出现重复行或更新到多行`,
+            en: `${t.name}: ${at.primaryKey.length ? `primary key (${at.primaryKey.join(", ")})` : "no primary key"} (expected ${expected}): the backend looks rows up, updates and deduplicates by ${expected}, so duplicates appear or one UPDATE hits several rows`,
+          },
+        }),
+      );
     }
   }
   return out;
 }
 
-function missingTable(t: TableDef): SchemaDifference {
-  return {
+function missingTable(t: TableDef, createDbSignature: boolean): SchemaDifference {
+  const vod = t.name === "tb_vod";
+  return diff({
     kind: "missing_table",
-    severity: "error",
+    severity: "fail",
     table: t.name,
-    repairable: true,
-    message: `table ${t.name} is missing` + (t.name === "tb_vod" ? " (the replay list cannot be stored)" : ""),
-  };
+    fix: MIGRATE,
+    faq: vod ? FAQ_TAGS.tbVodMissing : FAQ_TAGS.tableMissing,
+    message: `table ${t.name} is missing` + (vod ? " (the replay list cannot be stored)" : ""),
+    description: vod
+      ? {
+          zh:
+            "表 tb_vod 不存在：录制回调无法写入回看记录，回看列表为空" +
+            (createDbSignature
+              ? "。tb_account 和 tb_room 却存在：这是原版 createDB.sh 在严格 sql_mode（NO_ZERO_DATE，MySQL ≥ 5.7.8 默认）下的典型结果——tb_vod.start_time 的默认值 '0000-00-00 00:00:00' 被拒绝（ERROR 1067），而 tb_vod 是最后创建的表"
+              : ""),
+          en:
+            "table tb_vod is missing: recording callbacks cannot store replay rows and the replay list stays empty" +
+            (createDbSignature
+              ? ". tb_account and tb_room exist: the classic outcome of the original createDB.sh under strict sql_mode (NO_ZERO_DATE, the default since MySQL 5.7.8) — tb_vod.start_time's default '0000-00-00 00:00:00' is rejected (ERROR 1067), and tb_vod is created last"
+              : ""),
+        }
+      : { zh: `表 ${t.name} 不存在：后台用到它的语句都会失败`, en: `table ${t.name} is missing: every backend statement that uses it fails` },
+  });
 }
 
 /** Tables in the database that are neither declared nor the migration history (for reports; never dropped). */

@@ -1,8 +1,9 @@
 /**
  * Reads the actual schema of a database from information_schema (works on MariaDB 10.x and MySQL 8; the dialect
- * differences are normalised in compare.ts). Needs only a connection's `query`; no runtime import of mysql2.
+ * differences are normalised in normalise.ts). Needs only a connection's `query`; no runtime import of mysql2.
  */
-import { ActualSchema, ActualTable, RawColumnRow, charsetOfCollation, normaliseCharset, normaliseCollation, normaliseColumn } from "./compare";
+import type { ActualSchema, ActualTable } from "./compare";
+import { RawColumnRow, charsetOfCollation, normaliseCharset, normaliseCollation, normaliseColumn } from "./normalise";
 
 /**
  * The part of a mysql2/promise Connection or Pool used here (both satisfy it). Rows come back as objects.

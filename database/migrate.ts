@@ -7,12 +7,15 @@
  *     (a newer tool migrated it), or the live tables differ in a way no repair fixes — all before any change; then
  *     the history table in the database itself;
  *  4. apply pending migrations, recording each (version, name, checksum);
- *  5. compare the live tables with SCHEMA (never trusting the history alone) and repair what can be repaired
- *     without touching a row: create missing tables, add missing columns, widen narrow types, replace zero-date
- *     defaults, remove ON UPDATE, make declared-nullable columns nullable, convert latin1/utf8mb3/ascii tables to
- *     utf8mb4 (lossless: a superset). Anything left that breaks the backend (a different primary key, an
- *     incompatible type, another character set, a wrongly-cased table name) fails the run;
- *  6. optionally create the backend account (CREATE USER IF NOT EXISTS + GRANT of only the missing privileges).
+ *  5. compare the live tables with SCHEMA (never trusting the history alone) and repair every difference whose fix
+ *     is `migrate` (compare.ts decides, assess.ts sorts; validate reads the same verdict) without touching a row:
+ *     create missing tables, add missing columns, widen narrow types, replace zero-date defaults, remove ON UPDATE,
+ *     make declared-nullable columns nullable, convert latin1/utf8mb3/ascii tables to utf8mb4 (lossless: a
+ *     superset), set utf8mb4 as the database/table default;
+ *  6. optionally create the backend account (CREATE USER IF NOT EXISTS + GRANT of only what privileges.ts's map
+ *     names and the account lacks);
+ *  7. a difference whose fix is manual is never "up to date": a failing one stops the run in step 3, before any
+ *     change; a warning one is named after the repairs. Either way the run fails with the statements to run by hand.
  *
  * Never drops a table, column or database: every statement passes {@link assertNonDestructive}.
  */
@@ -20,7 +23,6 @@ import * as mysql from "mysql2/promise";
 import { OperationError } from "../common/errors";
 import { redact } from "../common/mask";
 import {
-  BACKEND_PRIVILEGES,
   ColumnDef,
   DB_CHARSET,
   DB_COLLATION,
@@ -32,8 +34,10 @@ import {
   ident,
   quoteString,
 } from "./schema";
-import { ActualSchema, SchemaDifference, compareSchema, compareTypes, findActualTable } from "./compare";
+import { ActualSchema, SchemaDifference, compareSchema, compareTypes, convertibleTable, findActualTable } from "./compare";
+import { assessDifferences, manualFixList } from "./assess";
 import { inspectSchema } from "./introspect";
+import { BACKEND_TABLE_PRIVILEGES, MissingPrivilege, TablePrivilege, grantStatements, missingPrivileges, privilegesOf } from "./privileges";
 import { MIGRATIONS, Migration, migrationChecksum } from "./migrations";
 
 /**
@@ -55,7 +59,7 @@ export interface MigrateOptions {
   account: ServerAccount;
   /** Database to migrate (created when missing). */
   database: string;
-  /** Create the backend account and grant it {@link BACKEND_PRIVILEGES} on `database`.*. */
+  /** Create the backend account and grant it what BACKEND_TABLE_PRIVILEGES names on `database` and it lacks. */
   createUser?: { user: string; password: string; host?: string };
   /** Only compute and return the SQL; change nothing (no lock taken). */
   dryRun?: boolean;
@@ -75,10 +79,12 @@ export interface MigrateResult {
   applied: string[];
   /** Repair statements applied (or, on a dry run, that would be applied). */
   repairs: string[];
+  /** The differences those statements repaired (dry run: would repair). */
+  repaired: SchemaDifference[];
   /** Every statement run (dry run: that would run), passwords replaced by '***'. */
   statements: string[];
-  /** Differences left after the run (warnings only on success). Dry run: those the real run would leave; an
-   *  error among them means the real run would fail. */
+  /** Differences left after the run: none when it succeeds. Dry run: those the real run would leave (each needs a
+   *  manual fix; any of them makes the real run fail). */
   differences: SchemaDifference[];
   /** What happened to the backend account, when asked to create it. */
   user?: { name: string; created: boolean; granted: string[] };
@@ -86,9 +92,15 @@ export interface MigrateResult {
 
 /** A migration that cannot or must not proceed (exit 1 in the CLI). */
 export class MigrationError extends OperationError {
-  constructor(message: string) {
+  /** Differences that need the manual fix they carry (empty for other failures). */
+  readonly manual: SchemaDifference[];
+  /** Differences this run repaired before it stopped. */
+  readonly repaired: SchemaDifference[];
+  constructor(message: string, details: { manual?: SchemaDifference[]; repaired?: SchemaDifference[] } = {}) {
     super(message);
     this.name = "MigrationError";
+    this.manual = details.manual ?? [];
+    this.repaired = details.repaired ?? [];
   }
 }
 
@@ -105,35 +117,50 @@ function lockName(database: string): string {
   return `live_infra_migrate.${database}`.slice(0, 64);
 }
 
-/** Repair statements for the repairable differences (pure; used by both real and dry runs). */
+/**
+ * Repair statements for the differences whose fix is `migrate` (pure; used by both real and dry runs). Differences
+ * with a manual fix are left alone, also on a column that is modified for another reason.
+ */
 export function repairStatements(schema: SchemaDef, actual: ActualSchema, diffs: SchemaDifference[]): string[] {
   const out: string[] = [];
+  const ours = diffs.filter((d) => d.fix.kind === "migrate");
+  // The database default only decides the set of tables created later; no table or row changes.
+  if (ours.some((d) => d.kind === "charset")) {
+    out.push(`ALTER DATABASE ${ident(actual.database)} CHARACTER SET ${schema.charset} COLLATE ${schema.collation}`);
+  }
   for (const t of schema.tables) {
-    const mine = diffs.filter((d) => d.table === t.name && d.repairable);
+    const mine = ours.filter((d) => d.table === t.name);
     if (mine.length === 0) continue;
     if (mine.some((d) => d.kind === "missing_table")) {
       out.push(createTableSql(t, schema));
       continue;
     }
     const at = findActualTable(actual, t.name)!;
+    const manualTypes = new Set(
+      diffs.filter((d) => d.table === t.name && d.fix.kind === "manual" && (d.kind === "type_too_narrow" || d.kind === "type_incompatible")).map((d) => d.column),
+    );
     // Character set first and on its own, so columns added or modified below get the new table default.
     // CONVERT TO only goes up (latin1/utf8mb3/ascii → utf8mb4, see CONVERTIBLE_CHARSETS): no character is lost; a
-    // conflict it would cause (e.g. keys equal under the new collation) fails the ALTER, which changes nothing.
-    const convert = mine.some((d) => d.kind === "table_charset" || d.kind === "column_charset");
+    // conflict it would cause (e.g. keys equal under the new collation) fails the ALTER, which changes nothing. A
+    // table holding another set only gets the new default (its columns keep theirs).
+    const charsetFix = mine.some((d) => d.kind === "table_charset" || d.kind === "column_charset");
+    const convert = charsetFix && convertibleTable(schema, at);
     if (convert) out.push(`ALTER TABLE ${ident(t.name)} CONVERT TO CHARACTER SET ${schema.charset} COLLATE ${schema.collation}`);
-    const tableCharset = convert ? schema.charset : at.charset;
+    else if (charsetFix) out.push(`ALTER TABLE ${ident(t.name)} DEFAULT CHARACTER SET ${schema.charset} COLLATE ${schema.collation}`);
+    const tableCharset = charsetFix ? schema.charset : at.charset;
     const clauses: string[] = [];
     for (const c of t.columns) {
       // A column's charset is fixed by the CONVERT above (which may also widen TEXT types to keep their byte size).
-      const cd = mine.filter((d) => d.column === c.name && d.kind !== "column_charset");
+      const cd = mine.filter((d) => d.column === c.name && d.kind !== "column_charset" && d.kind !== "table_charset");
       if (cd.length === 0) continue;
       if (cd.some((d) => d.kind === "missing_column")) {
         clauses.push(`ADD COLUMN ${columnSql(c)}`);
         continue;
       }
       const a = at.columns.find((x) => x.name.toLowerCase() === c.name.toLowerCase())!;
-      // Keep an actual type that is already at least as wide; never make a nullable column NOT NULL.
-      let type = compareTypes(c.type, a.type) === "ok" ? a.type : c.type;
+      // Keep an actual type that is already at least as wide (or whose change needs a manual fix); never make a
+      // nullable column NOT NULL.
+      let type = compareTypes(c.type, a.type) === "ok" || manualTypes.has(c.name) ? a.type : c.type;
       // MODIFY without a charset gives the column the table default: keep a text column's own charset when they differ.
       if (!convert && a.charset && a.collation && tableCharset && a.charset !== tableCharset) {
         type += ` CHARACTER SET ${a.charset} COLLATE ${a.collation}`;
@@ -228,7 +255,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const log = options.log ?? (() => undefined);
   const db = options.database;
   const secrets = [options.account.password, options.createUser?.password ?? ""];
-  const result: MigrateResult = { database: db, createdDatabase: false, applied: [], repairs: [], statements: [], differences: [] };
+  const result: MigrateResult = { database: db, createdDatabase: false, applied: [], repairs: [], repaired: [], statements: [], differences: [] };
   const dry = !!options.dryRun;
 
   const conn = await connectAccount(options.account);
@@ -273,15 +300,18 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     }
     const pending = pendingMigrations(migrations, history);
     const before = exists ? await inspectSchema(conn, db) : null;
-    // A difference no repair fixes (another primary key, an incompatible type) stops the run before anything is
-    // changed — unless a pending migration alters existing tables (it may be the fix). Dry runs report it instead.
+    // A failing difference only a manual fix corrects (another primary key, an incompatible type) stops the run
+    // before anything is changed — unless a pending migration alters existing tables (it may be the fix). Dry runs
+    // report it instead.
     const pendingAlters = pending.some((m) => m.statements.some((st) => !/^\s*CREATE TABLE IF NOT EXISTS\b/i.test(st)));
     if (before && !dry && !pendingAlters) {
-      const blocking = compareSchema(schema, before).filter((d) => d.severity === "error" && !d.repairable);
-      if (blocking.length) {
+      const initial = assessDifferences(db, compareSchema(schema, before));
+      if (initial.blocking.length) {
         throw new MigrationError(
           `${db} differs from the declared schema in ways that cannot be repaired without risking data; nothing was changed:\n` +
-            blocking.map((d) => `  - ${d.message}`).join("\n"),
+            manualFixList(initial.manual) +
+            (initial.repairable.length ? `\nAfter the manual fix, migrate repairs the rest (${initial.repairable.length} difference(s)).` : ""),
+          { manual: initial.manual },
         );
       }
     }
@@ -300,22 +330,24 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       result.applied.push(`${m.version} ${m.name}`);
     }
 
-    // Compare with the declared schema whatever the history says; repair what is safe to repair.
+    // Compare with the declared schema whatever the history says; repair what migrate repairs.
     let actual: ActualSchema;
+    let leftManual: SchemaDifference[] = [];
     if (dry) {
       // Tables the pending migrations create will exist in their declared form.
       const created = new Set(pending.flatMap((m) => m.statements).map((s) => /CREATE TABLE IF NOT EXISTS `([^`]+)`/i.exec(s)?.[1]).filter(Boolean));
       const base = before ?? { database: db, exists: true, charset: DB_CHARSET, collation: DB_COLLATION, tables: [] };
       actual = { ...base, exists: true, tables: base.tables };
-      const diffs = compareSchema(schema, actual).filter((d) => !(d.kind === "missing_table" && created.has(d.table!)));
-      result.repairs = repairStatements(schema, actual, diffs);
+      const plan = assessDifferences(db, compareSchema(schema, actual).filter((d) => !(d.kind === "missing_table" && created.has(d.table!))));
+      result.repairs = repairStatements(schema, actual, plan.repairable);
+      result.repaired = plan.repairable;
       for (const s of result.repairs) await exec(s);
-      // What the real run would leave: the differences no repair fixes (errors among them make it fail).
-      result.differences = diffs.filter((d) => !d.repairable);
+      // What the real run would leave: the differences that need a manual fix (any of them makes it fail).
+      result.differences = plan.manual;
     } else {
       actual = await inspectSchema(conn, db);
-      const diffs = compareSchema(schema, actual);
-      const repairs = repairStatements(schema, actual, diffs);
+      const plan = assessDifferences(db, compareSchema(schema, actual));
+      const repairs = repairStatements(schema, actual, plan.repairable);
       if (repairs.length) {
         const counts = await countRows(conn, schema, actual);
         for (const s of repairs) {
@@ -329,20 +361,33 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         }
         actual = await inspectSchema(conn, db);
       }
-      result.differences = compareSchema(schema, actual);
-      const errors = result.differences.filter((d) => d.severity === "error");
-      if (errors.length) {
+      const left = compareSchema(schema, actual);
+      const unrepaired = left.filter((d) => d.fix.kind === "migrate");
+      if (unrepaired.length) {
         throw new MigrationError(
-          `${db} still differs from the declared schema in ways that cannot be repaired without risking data:\n` +
-            errors.map((d) => `  - ${d.message}`).join("\n"),
+          `${db}: the repairs did not fix ${unrepaired.length} difference(s) they should have; nothing more was changed:\n` +
+            unrepaired.map((d) => `  - ${d.message}`).join("\n"),
+          { repaired: plan.repairable.filter((r) => !unrepaired.some((u) => u.kind === r.kind && u.table === r.table && u.column === r.column)) },
         );
       }
-      for (const w of result.differences) log(`warning: ${w.message}`);
+      result.repaired = plan.repairable;
+      for (const d of plan.repairable) log(`repaired: ${d.message}`);
+      leftManual = left.filter((d) => d.fix.kind === "manual");
+      result.differences = leftManual;
     }
 
     if (options.createUser) result.user = await ensureUser(conn, db, options.createUser, exec, dry, log);
+    // A warning only a manual fix corrects: never "up to date" while it is there.
+    if (leftManual.length) {
+      throw new MigrationError(
+        `${db}: ${result.repaired.length} difference(s) repaired, but it still differs from the declared schema in ways ` +
+          `migrate does not change (they could change rows); run by hand, then re-run migrate:\n` +
+          manualFixList(leftManual),
+        { manual: leftManual, repaired: result.repaired },
+      );
+    }
     // Make the statement list a runnable script: the table statements are unqualified.
-    const firstInDb = result.statements.findIndex((s) => !/^CREATE DATABASE /.test(s));
+    const firstInDb = result.statements.findIndex((s) => !/^(CREATE|ALTER) DATABASE /.test(s));
     if (firstInDb >= 0) result.statements.splice(firstInDb, 0, `USE ${ident(db)}`);
     return result;
   } catch (err) {
@@ -365,8 +410,9 @@ async function countRows(conn: mysql.Connection, schema: SchemaDef, actual: Actu
 }
 
 /**
- * CREATE USER IF NOT EXISTS (an existing account keeps its password) and GRANT of only the backend privileges it
- * lacks on `db`.*. Never grants more, never WITH GRANT OPTION, never revokes.
+ * CREATE USER IF NOT EXISTS (an existing account keeps its password) and GRANT of only what the privileges map
+ * names and the account lacks on `db` (its own grants and its default roles count): one `db.*` grant when the map
+ * needs the same privileges on every table, else one per table. Never more, never WITH GRANT OPTION, never a revoke.
  */
 async function ensureUser(
   conn: mysql.Connection,
@@ -388,28 +434,15 @@ async function ensureUser(
   } else {
     log(`account ${u.user}@${host} exists; its password is left unchanged`);
   }
-  // Privileges the account already holds on this database or globally (GRANTEE is "'user'@'host'").
-  const grantee = `'${u.user.replace(/'/g, "''")}'@'${host.replace(/'/g, "''")}'`;
-  const held = new Set<string>();
-  if (!created) {
-    const rows = await rowsOf<{ p: string; s: string | null }>(
-      conn,
-      "SELECT PRIVILEGE_TYPE AS p, TABLE_SCHEMA AS s FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ? " +
-        "UNION ALL SELECT PRIVILEGE_TYPE AS p, NULL AS s FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?",
-      [grantee, grantee],
-    ).catch(() => []);
-    for (const r of rows) {
-      const s = r.s === null ? null : String(r.s);
-      // A schema grant may be a LIKE pattern (live\_demo); compare with wildcards unescaped.
-      if (s === null || s.replace(/\\(.)/g, "$1") === db) held.add(String(r.p).toUpperCase());
-    }
-  }
-  const missing = BACKEND_PRIVILEGES.filter((p) => !held.has(p) && !held.has("ALL PRIVILEGES"));
-  if (missing.length) {
-    await exec(`GRANT ${missing.join(", ")} ON ${ident(db)}.* TO ${account}`);
-  } else {
-    log(`account ${u.user}@${host} already holds ${BACKEND_PRIVILEGES.join(", ")} on ${db}.*`);
-  }
-  if (!dry) log(`backend account ${u.user}@${host}: ${created ? "created" : "kept"}${missing.length ? `, granted ${missing.join(", ")}` : ""}`);
-  return { name: `${u.user}@${host}`, created, granted: missing };
+  // What the account lacks; unknown (grants unreadable) or a new account: everything the map names.
+  let missing: MissingPrivilege[] | undefined;
+  if (!created) missing = await missingPrivileges(conn, u.user, host, db).catch(() => undefined);
+  const grants = grantStatements(db, { user: u.user, host }, missing);
+  const named = Object.keys(BACKEND_TABLE_PRIVILEGES).flatMap((t) => privilegesOf(t));
+  const order: TablePrivilege[] = ["SELECT", "INSERT", "UPDATE", "DELETE"];
+  const granted = order.filter((p) => named.includes(p) && (!missing || missing.some((m) => m.privilege === p)));
+  for (const g of grants) await exec(g);
+  if (grants.length === 0) log(`account ${u.user}@${host} already holds what the backend needs on ${db}`);
+  if (!dry) log(`backend account ${u.user}@${host}: ${created ? "created" : "kept"}${granted.length ? `, granted ${granted.join(", ")}` : ""}`);
+  return { name: `${u.user}@${host}`, created, granted };
 }

@@ -16,9 +16,6 @@ export const DB_NAME = "live_demo";
 export const DB_CHARSET = "utf8mb4";
 export const DB_COLLATION = "utf8mb4_general_ci";
 
-/** Privileges the backend account needs on `live_demo.*` (it only SELECTs, INSERTs and UPDATEs). */
-export const BACKEND_PRIVILEGES: readonly string[] = ["SELECT", "INSERT", "UPDATE"];
-
 /** A column default. `undefined` in {@link ColumnDef.default} means "no DEFAULT clause". */
 export type DefaultValue =
   | { kind: "null" }

@@ -60,10 +60,10 @@ describe("charset differences on the real server", () => {
       const before = await accountRows(conn);
 
       const diffs = compareSchema({ ...SCHEMA, database: db.name }, await inspectSchema(conn, db.name));
-      expect(diffs.find((d) => d.kind === "table_charset")).toMatchObject({ table: "tb_account", severity: "warning", repairable: true });
+      expect(diffs.find((d) => d.kind === "table_charset")).toMatchObject({ table: "tb_account", severity: "warn", repairable: true });
       const cols = diffs.filter((d) => d.kind === "column_charset");
       expect(cols.map((d) => d.column).sort()).toEqual(["avatar", "frontcover", "nickname", "password", "userid"]);
-      expect(cols[0]).toMatchObject({ severity: "error", repairable: true, expected: "utf8mb4 (utf8mb4_general_ci)" });
+      expect(cols[0]).toMatchObject({ severity: "fail", repairable: true, expected: "utf8mb4 (utf8mb4_general_ci)" });
       expect(cols[0].actual).toMatch(/^latin1 \(latin1_/);
       await expect(conn.query(EMOJI_INSERT)).rejects.toThrow(/Incorrect string value/);
 
@@ -115,8 +115,8 @@ describe("charset differences on the real server", () => {
       await conn.query("ALTER TABLE tb_account DROP COLUMN frontcover, DEFAULT CHARACTER SET latin1");
       const diffs = compareSchema({ ...SCHEMA, database: db.name }, await inspectSchema(conn, db.name));
       expect(diffs.map((d) => [d.kind, d.severity])).toEqual([
-        ["table_charset", "warning"],
-        ["missing_column", "error"],
+        ["table_charset", "warn"],
+        ["missing_column", "fail"],
       ]);
       const r = await runMigrate(db.name);
       expect(r.repairs).toEqual([

@@ -133,6 +133,69 @@ describe("live-infra migrate (real process)", () => {
     });
   });
 
+  test("a URL whose password holds raw / @ ? # is refused (exit 2) without quoting any part of it", async () => {
+    const pieces = ["Pa55/Word", "Pa55", "Word@More", "More", "Zq9x"];
+    const urls = [
+      "mysql://root:Pa55/Word@More@127.0.0.1:3306/live_demo",
+      "mysql://root:1234?Pa55Word@More@127.0.0.1:3306/live_demo",
+      "mysql://root:Pa55#Word@More@127.0.0.1:3306/live_demo",
+      "mysql://root:12/Zq9x@127.0.0.1:3306/live_demo",
+    ];
+    const runs = await Promise.all([
+      ...urls.map((u) => cli(["--mysql-url", u])),
+      cli(["--mysql-url", "mysql://root@127.0.0.1:1/db", "--admin-url", urls[0]]),
+      cli([], { LIVE_INFRA_MYSQL_URL: urls[0] }),
+    ]);
+    runs.forEach((r, i) => {
+      expect({ i, code: r.code }).toEqual({ i, code: 2 });
+      expect(r.stderr).toMatch(i === 4 ? /--admin-url/ : i === 5 ? /LIVE_INFRA_MYSQL_URL/ : /--mysql-url/);
+      expect(r.stderr).toMatch(/percent-encode/);
+      for (const p of pieces) expect(r.stderr + r.stdout).not.toContain(p);
+    });
+  });
+
+  test("a difference only a manual fix corrects: exit 1 naming the SQL, never 'schema up to date'; after the fix, exit 0", async () => {
+    const db = await reserve("cli_manual");
+    const url = await db.url();
+    expect((await cli(["--mysql-url", url])).code).toBe(0);
+    await withRootConnection((c) => c.query(`ALTER TABLE \`${db.name}\`.tb_vod MODIFY COLUMN start_time datetime NULL`));
+    const sql = `ALTER TABLE \`${db.name}\`.\`tb_vod\` MODIFY COLUMN \`start_time\` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP`;
+
+    const dry = await cli(["--mysql-url", url, "--dry-run"]);
+    expect(dry.code).toBe(1);
+    expect(dry.stderr).toMatch(/the real run would fail/);
+    expect(dry.stderr).toContain(`fix by hand: ${sql};`);
+    expect(dry.stderr).toMatch(/would repair: tb_vod\.start_time: DEFAULT NULL/);
+
+    const run = await cli(["--mysql-url", url]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).not.toMatch(/up to date/);
+    expect(run.stderr).toMatch(/1 difference\(s\) repaired, but it still differs/);
+    expect(run.stderr).toContain(`fix by hand: ${sql};`);
+    expect(run.stderr).toContain("check (must return n = 0): SELECT COUNT(*) AS n FROM");
+    // Re-running changes nothing and says the same.
+    const again = await cli(["--mysql-url", url]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`fix by hand: ${sql};`);
+
+    await withRootConnection((c) => c.query(sql));
+    const fixed = await cli(["--mysql-url", url]);
+    expect(fixed.code).toBe(0);
+    expect(fixed.stdout).toMatch(/0 repair\(s\); schema up to date\n$/);
+  });
+
+  test("repairs are reported as repaired", async () => {
+    const db = await reserve("cli_repaired");
+    const url = await db.url();
+    expect((await cli(["--mysql-url", url])).code).toBe(0);
+    await withRootConnection((c) => c.query(`ALTER TABLE \`${db.name}\`.tb_vod MODIFY COLUMN start_time timestamp NOT NULL DEFAULT '2000-01-01 00:00:00'`));
+    const r = await cli(["--mysql-url", url]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/1 repair\(s\) \(1 difference\(s\) repaired\); schema up to date\n$/);
+    expect(r.stderr).toMatch(/repaired: tb_vod\.start_time: DEFAULT '2000-01-01 00:00:00'/);
+  });
+
   test("a tampered checksum exits 1", async () => {
     const db = await reserve("cli_tamper");
     const url = await db.url();

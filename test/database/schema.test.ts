@@ -117,8 +117,8 @@ describe("compareSchema", () => {
     const d = compareSchema(SCHEMA, a);
     expect(d).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: "missing_table", table: "tb_vod", severity: "error", repairable: true }),
-        expect.objectContaining({ kind: "missing_column", table: "tb_account", column: "avatar", severity: "error" }),
+        expect.objectContaining({ kind: "missing_table", table: "tb_vod", severity: "fail", repairable: true }),
+        expect.objectContaining({ kind: "missing_column", table: "tb_account", column: "avatar", severity: "fail" }),
       ]),
     );
   });
@@ -152,8 +152,8 @@ describe("compareSchema", () => {
     vod.columns.find((c) => c.name === "create_time")!.onUpdateCurrentTimestamp = true;
     const d = compareSchema(SCHEMA, a);
     expect(d).toEqual([
-      expect.objectContaining({ kind: "on_update", column: "create_time", severity: "warning", repairable: true }),
-      expect.objectContaining({ kind: "zero_date_default", column: "start_time", severity: "error", repairable: true }),
+      expect.objectContaining({ kind: "on_update", column: "create_time", severity: "warn", repairable: true }),
+      expect.objectContaining({ kind: "zero_date_default", column: "start_time", severity: "fail", repairable: true }),
     ]);
     expect(repairStatements(SCHEMA, a, d)).toEqual([
       "ALTER TABLE `tb_vod` MODIFY COLUMN `create_time` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, " +
@@ -169,7 +169,7 @@ describe("compareSchema", () => {
     vod.columns.find((c) => c.name === "title")!.default = undefined;
     vod.columns.push({ name: "extra", type: "int", nullable: false, default: undefined, onUpdateCurrentTimestamp: false });
     const d = compareSchema(SCHEMA, a);
-    expect(d.filter((x) => x.severity === "error").map((x) => x.kind).sort()).toEqual(["default", "extra_column", "nullability", "primary_key"]);
+    expect(d.filter((x) => x.severity === "fail").map((x) => x.kind).sort()).toEqual(["default", "extra_column", "nullability", "primary_key"]);
     expect(d.find((x) => x.kind === "primary_key")!.repairable).toBe(false);
     // The repair makes title nullable with DEFAULT NULL; the primary key and extra column are left alone.
     expect(repairStatements(SCHEMA, a, d)).toEqual(["ALTER TABLE `tb_vod` MODIFY COLUMN `title` varchar(128) NULL DEFAULT NULL"]);

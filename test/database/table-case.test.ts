@@ -38,7 +38,7 @@ test("TB_VOD on a case-sensitive server: table_name_case naming both names; migr
     expect(actual.lowerCaseTableNames).toBe(0);
     const diffs = compareSchema({ ...SCHEMA, database: db.name }, actual);
     expect(diffs).toEqual([
-      expect.objectContaining({ kind: "table_name_case", severity: "error", table: "tb_vod", expected: "tb_vod", actual: "TB_VOD", repairable: false }),
+      expect.objectContaining({ kind: "table_name_case", severity: "fail", table: "tb_vod", expected: "tb_vod", actual: "TB_VOD", repairable: false }),
     ]);
     expect(diffs[0].message).toMatch(/table TB_VOD exists but the backend queries tb_vod.*lower_case_table_names=0/);
     expect(undeclaredTables(SCHEMA, actual)).toEqual(["TB_VOD"]);
