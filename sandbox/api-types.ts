@@ -1,5 +1,5 @@
 /**
- * Types shared by the API 3.0 dispatcher (api.ts) and the action tables (live.ts, cdb.ts, cam.ts); kept apart so
+ * Types shared by the API 3.0 dispatcher (api.ts) and the action tables (live.ts, cdb.ts, cam.ts, tag.ts, vpc.ts); kept apart so
  * the tables do not import the dispatcher (which imports them).
  */
 import type { Credential, State, StateStore } from "./state";

@@ -1,6 +1,6 @@
 /**
  * API 3.0 endpoint: TC3 verification, Tencent's response envelope (always HTTP 200 except injected 5xx), parameter
- * checking, CAM authorisation, then the action tables of live.ts, cdb.ts, cam.ts and tag.ts.
+ * checking, CAM authorisation, then the action tables of live.ts, cdb.ts, cam.ts, tag.ts and vpc.ts.
  *
  * Order of checks (the docs do not state the real order; this one puts cheap gateway checks first):
  *   1. X-TC-Action present                      → MissingParameter
@@ -11,7 +11,7 @@
  *   6. SecretId known and active                → AuthFailure.SecretIdNotFound
  *   7. scope date/service, signature            → AuthFailure.SignatureFailure
  *   8. product, version, action                 → InvalidAction / MissingParameter / NoSuchVersion
- *   9. X-TC-Region where the product needs it   → MissingParameter
+ *   9. X-TC-Region where the product needs it   → MissingParameter (cdb, vpc)
  *  10. CAM policy of a sub-user key             → AuthFailure.UnauthorizedOperation
  *  11. parameters                               → InvalidParameter / UnknownParameter / MissingParameter / ...
  */
@@ -27,10 +27,11 @@ import { LIVE } from "./live";
 import { CDB } from "./cdb";
 import { CAM, STS } from "./cam";
 import { TAG } from "./tag";
+import { VPC } from "./vpc";
 
 export { ApiError } from "./api-types";
 
-export const SERVICES: Record<string, ServiceDef> = { live: LIVE, cdb: CDB, cam: CAM, sts: STS, tag: TAG };
+export const SERVICES: Record<string, ServiceDef> = { live: LIVE, cdb: CDB, cam: CAM, sts: STS, tag: TAG, vpc: VPC };
 
 const MAX_BODY = 10 * 1024 * 1024;
 

@@ -1,6 +1,15 @@
 /**
  * Control API under `/_sandbox/` (loopback peers only; see server.ts). JSON in, JSON out; errors are
- * `{"error": "..."}` with 400 (bad input) or 404 (unknown route). Routes:
+ * `{"error": "..."}` with 400 (bad input), 403 (cross-origin), 404 (unknown route), 413 (body over 1 MiB) or 415
+ * (a write whose body is not JSON).
+ *
+ * A web page the operator has open can send requests to 127.0.0.1 too. Browsers mark them: `Origin` (every POST/PUT
+ * and cross-origin fetch) and `Sec-Fetch-Site`. A request naming another origin is refused, and writes must be
+ * `application/json` (text/plain and form types are what a page can send without a CORS preflight). Node and curl
+ * send neither header. Bodies are read up to 1 MiB; a larger declared or streamed body is answered 413 at once and
+ * the rest is never read.
+ *
+ * Routes:
  *   GET  /_sandbox                      → route list
  *   GET  /_sandbox/health               → {"ok": true}
  *   GET  /_sandbox/state                → the state document
@@ -44,11 +53,40 @@ export function newKeyPair(): { secretId: string; secretKey: string } {
   return { secretId: `AKID${alnum(32)}`, secretKey: alnum(32) };
 }
 
+/** Largest control request body read. */
+export const MAX_CONTROL_BODY = 1024 * 1024;
+
+/** A refusal with its own HTTP status (403, 413, 415). */
+class ControlRefusal extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const tooLarge = () => new ControlRefusal(413, `request body is larger than the control API accepts (${MAX_CONTROL_BODY} bytes)`);
+
+/** Reads the body up to MAX_CONTROL_BODY; past it, stops reading (the caller answers 413 and drops the connection). */
 function readJson(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > MAX_CONTROL_BODY) return reject(tooLarge());
     const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_CONTROL_BODY) {
+        req.off("data", onData);
+        req.pause();
+        chunks.length = 0;
+        reject(tooLarge());
+      } else chunks.push(c);
+    };
+    req.on("data", onData);
     req.on("end", () => {
+      if (size > MAX_CONTROL_BODY) return;
       const text = Buffer.concat(chunks).toString("utf8");
       if (!text.trim()) return resolve({});
       try {
@@ -61,9 +99,46 @@ function readJson(req: IncomingMessage): Promise<unknown> {
   });
 }
 
-function reply(res: ServerResponse, status: number, doc: unknown): void {
+/** The origins of this control server: its loopback names with its own port. */
+function ownOrigins(req: IncomingMessage): string[] {
+  const port = req.socket.localPort;
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
+}
+
+/** Refuses what a browser sends on behalf of another site: a foreign Origin, or Sec-Fetch-Site cross-site/same-site. */
+function checkOrigin(req: IncomingMessage): void {
+  const origin = req.headers.origin;
+  if (origin !== undefined && !ownOrigins(req).includes(origin.toLowerCase())) {
+    throw new ControlRefusal(
+      403,
+      `cross-origin request refused: Origin "${origin}" is not this control server (${ownOrigins(req)[0]}); call it from a local client, not a web page`,
+    );
+  }
+  const site = req.headers["sec-fetch-site"];
+  if (site !== undefined && site !== "same-origin" && site !== "none") {
+    throw new ControlRefusal(403, `cross-origin request refused: Sec-Fetch-Site "${site}"; call the control API from a local client, not a web page`);
+  }
+}
+
+/** Writes must carry JSON: application/json (or +json); no Content-Type only with an empty body. */
+function checkJsonWrite(req: IncomingMessage): void {
+  const type = req.headers["content-type"];
+  const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
+  if (type === undefined) {
+    if (hasBody) throw new ControlRefusal(415, "a request body needs Content-Type: application/json");
+    return;
+  }
+  const media = type.split(";")[0].trim().toLowerCase();
+  if (media !== "application/json" && !/^application\/[a-z0-9.+-]*\+json$/.test(media)) {
+    throw new ControlRefusal(415, `Content-Type "${media}" refused: control writes take application/json only`);
+  }
+}
+
+function reply(res: ServerResponse, status: number, doc: unknown, close = false): void {
   const body = JSON.stringify(doc);
-  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+  const headers: Record<string, string | number> = { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) };
+  if (close) headers.Connection = "close";
+  res.writeHead(status, headers);
   res.end(body);
 }
 
@@ -82,8 +157,11 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, c
   const url = new URL(req.url ?? "/", "http://sandbox");
   const path = url.pathname.replace(/\/+$/, "");
   const route = `${req.method} ${path}`;
+  const write = req.method === "PUT" || req.method === "POST";
   try {
-    const body = req.method === "PUT" || req.method === "POST" ? ((await readJson(req)) as Record<string, unknown>) : {};
+    checkOrigin(req);
+    if (write) checkJsonWrite(req);
+    const body = write ? ((await readJson(req)) as Record<string, unknown>) : {};
     switch (route) {
       case "GET /_sandbox":
         return reply(res, 200, { routes: ROUTES });
@@ -195,6 +273,14 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, c
     }
   } catch (err) {
     if (err instanceof InputError) return reply(res, 400, { error: err.message });
+    if (err instanceof ControlRefusal) {
+      ctx.log(`control: ${route} refused (${err.status})`);
+      // An unread body stays unread: the connection is closed once the answer had time to leave.
+      const unread = write && !req.complete;
+      reply(res, err.status, { error: err.message }, unread);
+      if (unread) setTimeout(() => req.socket.destroy(), 200).unref();
+      return;
+    }
     throw err;
   }
 }

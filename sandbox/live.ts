@@ -2,7 +2,13 @@
  * Live (CSS) 2018-08-01: domains, callback templates/rules, recording templates/rules. Field lists follow the SDK
  * typings (live_models.d.ts); error codes follow the per-action lists of the Go SDK (reference §2.5, §9.3).
  * Where several codes are documented for one case the first listed is used; choices the docs leave open are
- * marked "unconfirmed".
+ * marked "unconfirmed", and codes chosen where the docs name none for the case are marked "silent".
+ *
+ * Rule keys: a callback rule is keyed by DomainName + AppName, a recording rule by DomainName + AppName +
+ * StreamName (exact strings, omitted = ""). CreateLiveRecordRule on an existing key → FailedOperation.RuleAlreadyExist
+ * (documented). CreateLiveCallbackRule on an existing key replaces the binding: its documented error list (Go SDK
+ * live/v20180801 client.go; API page 267/30816) has no "already exists" code, unlike CreateLiveRecordRule's
+ * (unconfirmed).
  */
 import { ActionContext, ApiError, ServiceDef, Spec, fromApi, toApi } from "./api-types";
 import { CallbackTemplate, LiveDomain, RecordTemplate, State, beijingTime } from "./state";
@@ -44,6 +50,10 @@ function requireDomain(state: State, name: string, code = "ResourceNotFound.Doma
   const d = state.live.domains.find((x) => x.name === name);
   if (!d) throw new ApiError(code, `The domain ${name} does not exist or does not match.`);
   return d;
+}
+
+function checkDomainFormat(name: string): void {
+  if (!DOMAIN_RE.test(name)) throw new ApiError("InvalidParameter.DomainFormatError", `The domain ${name} is not a valid domain name.`);
 }
 
 function checkTemplateName(name: string | undefined, required: boolean): void {
@@ -226,17 +236,19 @@ export const LIVE: ServiceDef = {
         return {};
       },
     },
+    // Enable/Forbid document plain `ResourceNotFound` for an unknown domain (no DomainNotExist sub-code).
     EnableLiveDomain: {
       params: { "DomainName!": "string" },
       run(p: P, { state }) {
-        requireDomain(state, p.DomainName).status = 1;
+        checkDomainFormat(p.DomainName);
+        requireDomain(state, p.DomainName, "ResourceNotFound").status = 1;
         return {};
       },
     },
     ForbidLiveDomain: {
       params: { "DomainName!": "string" },
       run(p: P, { state }) {
-        requireDomain(state, p.DomainName).status = 0;
+        requireDomain(state, p.DomainName, "ResourceNotFound").status = 0;
         return {};
       },
     },
@@ -297,11 +309,12 @@ export const LIVE: ServiceDef = {
     CreateLiveCallbackRule: {
       params: { "DomainName!": "string", "AppName!": "string", "TemplateId!": "int" },
       run(p: P, { state }) {
+        checkDomainFormat(p.DomainName);
         if (!state.live.callbackTemplates.some((t) => t.templateId === p.TemplateId)) throw confNotFound(p.TemplateId);
         requireDomain(state, p.DomainName); // unconfirmed: the error list of this action names no domain error
         const now = beijingTime();
         const existing = state.live.callbackRules.find((r) => r.domainName === p.DomainName && r.appName === p.AppName);
-        // An existing binding is replaced (unconfirmed; the docs do not say).
+        // Same key: the binding is replaced, CreateTime kept (see the header; unconfirmed).
         if (existing) Object.assign(existing, { templateId: p.TemplateId, updateTime: now });
         else state.live.callbackRules.push({ domainName: p.DomainName, appName: p.AppName, templateId: p.TemplateId, createTime: now, updateTime: now });
         return {};
@@ -376,7 +389,7 @@ export const LIVE: ServiceDef = {
     CreateLiveRecordRule: {
       params: { "DomainName!": "string", "TemplateId!": "int", AppName: "string", StreamName: "string" },
       run(p: P, { state }) {
-        if (!DOMAIN_RE.test(p.DomainName)) throw new ApiError("InvalidParameter.DomainFormatError", `The domain ${p.DomainName} is not a valid domain name.`);
+        checkDomainFormat(p.DomainName);
         if (!state.live.recordTemplates.some((t) => t.templateId === p.TemplateId)) throw confNotFound(p.TemplateId);
         const key = { domainName: p.DomainName as string, appName: (p.AppName ?? "") as string, streamName: (p.StreamName ?? "") as string };
         if (state.live.recordRules.some((r) => r.domainName === key.domainName && r.appName === key.appName && r.streamName === key.streamName)) {
@@ -390,6 +403,7 @@ export const LIVE: ServiceDef = {
     DeleteLiveRecordRule: {
       params: { "DomainName!": "string", AppName: "string", StreamName: "string" },
       run(p: P, { state }) {
+        checkDomainFormat(p.DomainName);
         const i = state.live.recordRules.findIndex(
           (r) => r.domainName === p.DomainName && r.appName === (p.AppName ?? "") && r.streamName === (p.StreamName ?? ""),
         );

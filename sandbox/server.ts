@@ -17,6 +17,7 @@ import { handleApi } from "./api";
 import { handleControl } from "./control";
 import { handleCos } from "./cos/handler";
 import { OperationError } from "../common/errors";
+import { maskSecretId } from "../common/mask";
 
 export interface SandboxOptions {
   /** Listening port; 0 or absent = any free port. */
@@ -75,7 +76,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const server = http.createServer((req, res) => {
     const r = route(req.headers.host, req.url ?? "/", isLoopback(req.socket.remoteAddress));
     const fail = (err: unknown) => {
-      log(`sandbox: internal error on ${req.method} ${req.headers.host}${req.url}: ${(err as Error)?.message ?? err}`);
+      // A GET query can carry an AccessKeyId (e.g. DeleteAccessKey): SecretIds are masked in the log line.
+      const line = `sandbox: internal error on ${req.method} ${req.headers.host}${req.url}: ${(err as Error)?.message ?? err}`;
+      log(line.replace(/AKID[0-9A-Za-z]+/g, (id) => maskSecretId(id)));
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
       res.end("sandbox internal error\n");
     };

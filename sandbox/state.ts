@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv, { ErrorObject } from "ajv";
 import { InputError, parseJsonFile } from "../common/errors";
+import { maskSecretId } from "../common/mask";
 import stateSchema from "./state.schema.json";
 
 export const STATE_VERSION = 1;
@@ -51,6 +52,8 @@ export interface CamUser {
   createTime: string;
   /** Ids of the CAM policies attached directly to the user. */
   policyIds: number[];
+  /** Tags (resource `qcs::cam::uin/<owner>:uin/<uin>`). Default none. */
+  tags?: Record<string, string>;
 }
 
 export interface CamPolicy {
@@ -62,6 +65,8 @@ export interface CamPolicy {
   document: PolicyDocument;
   addTime: string;
   updateTime: string;
+  /** Tags (resource `qcs::cam::uin/<owner>:policy/<id>`), returned by GetPolicy. Default none. */
+  tags?: Record<string, string>;
 }
 
 export interface CorsRule {
@@ -184,10 +189,24 @@ export interface DbDatabase {
   characterSet: string;
 }
 
+/** Privileges of a database account as DescribeAccountPrivileges returns them (upper-case MySQL privilege names). */
+export interface DbPrivileges {
+  global?: string[];
+  databases?: Array<{ database: string; privileges: string[] }>;
+  tables?: Array<{ database: string; table: string; privileges: string[] }>;
+  columns?: Array<{ database: string; table: string; column: string; privileges: string[] }>;
+}
+
 export interface DbAccount {
   user: string;
   host: string;
   description?: string;
+  /** Beijing time; default "" (unknown). */
+  createTime?: string;
+  /** Beijing time of the last change; default "". */
+  modifyTime?: string;
+  /** Default none. */
+  privileges?: DbPrivileges;
 }
 
 export interface DbInstance {
@@ -217,6 +236,70 @@ export interface DbInstance {
   databases: DbDatabase[];
   accounts: DbAccount[];
   tags?: Record<string, string>;
+  /** VPC and subnet (`vpc-…`, `subnet-…`) the instance sits in. Default none (basic network). */
+  vpcId?: string;
+  subnetId?: string;
+  /** Security groups bound to the instance (`sg-…`). Default none. */
+  securityGroupIds?: string[];
+}
+
+/** A VPC security group rule, as SecurityGroupPolicy carries it (camelCase; ServiceTemplate/AddressTemplate not modelled). */
+export interface SecurityGroupRule {
+  /** TCP, UDP, ICMP, ICMPV6, GRE or ALL. */
+  protocol: string;
+  /** "80", "8000-8010", "80,443" or "ALL". */
+  port: string;
+  /** Exactly one source/destination: cidrBlock, ipv6CidrBlock or securityGroupId. */
+  cidrBlock?: string;
+  ipv6CidrBlock?: string;
+  securityGroupId?: string;
+  /** ACCEPT or DROP. */
+  action: "ACCEPT" | "DROP";
+  policyDescription?: string;
+  /** Beijing time. Default "". */
+  modifyTime?: string;
+}
+
+export interface VpcNetwork {
+  vpcId: string;
+  vpcName: string;
+  cidrBlock: string;
+  region: string;
+  /** Beijing time `YYYY-MM-DD hh:mm:ss`. */
+  createTime: string;
+  isDefault?: boolean;
+  tags?: Record<string, string>;
+}
+
+export interface VpcSubnet {
+  subnetId: string;
+  vpcId: string;
+  subnetName: string;
+  cidrBlock: string;
+  /** Availability zone, e.g. ap-guangzhou-3. */
+  zone: string;
+  region: string;
+  createTime: string;
+  isDefault?: boolean;
+  tags?: Record<string, string>;
+}
+
+export interface VpcSecurityGroup {
+  securityGroupId: string;
+  securityGroupName: string;
+  securityGroupDesc: string;
+  region: string;
+  createTime: string;
+  /** Beijing time of the last rule or attribute change; default createTime. */
+  updateTime?: string;
+  /** Project id as a decimal string; default "0". */
+  projectId?: string;
+  tags?: Record<string, string>;
+  /** Rule-set version, +1 on every rule change; default 0 (no rules yet). */
+  policyVersion?: number;
+  /** Inbound and outbound rules in order; default none. */
+  ingress?: SecurityGroupRule[];
+  egress?: SecurityGroupRule[];
 }
 
 export interface State {
@@ -234,6 +317,8 @@ export interface State {
     recordRules: RecordRule[];
   };
   cdb: { instances: DbInstance[] };
+  /** VPC networking (region-scoped). Absent in older state files: read as empty (`vpcOf`). */
+  vpc?: { vpcs: VpcNetwork[]; subnets: VpcSubnet[]; securityGroups: VpcSecurityGroup[] };
 }
 
 export function emptyState(appId = "1250000000", ownerUin = "100000000001"): State {
@@ -246,7 +331,14 @@ export function emptyState(appId = "1250000000", ownerUin = "100000000001"): Sta
     buckets: [],
     live: { domains: [], callbackTemplates: [], callbackRules: [], recordTemplates: [], recordRules: [] },
     cdb: { instances: [] },
+    vpc: { vpcs: [], subnets: [], securityGroups: [] },
   };
+}
+
+/** The VPC part of the state, created empty on first use (state files written before it existed lack it). */
+export function vpcOf(state: State): NonNullable<State["vpc"]> {
+  state.vpc ??= { vpcs: [], subnets: [], securityGroups: [] };
+  return state.vpc;
 }
 
 /** Beijing time (UTC+8) as `YYYY-MM-DD hh:mm:ss`, the format of Live and CDB timestamps. */
@@ -318,14 +410,14 @@ export function validateState(doc: unknown, source = "state"): State {
     throw new InputError(`${source}: not a valid sandbox state (see sandbox/state.schema.json): ${errs.join("; ")}`);
   }
   const st: State = doc;
-  const dup = (what: string, keys: string[]) => {
+  const dup = (what: string, keys: string[], show: (k: string) => string = (k) => k) => {
     const seen = new Set<string>();
     for (const k of keys) {
-      if (seen.has(k)) throw new InputError(`${source}: ${what} "${k}" appears twice`);
+      if (seen.has(k)) throw new InputError(`${source}: ${what} "${show(k)}" appears twice`);
       seen.add(k);
     }
   };
-  dup("credentials secretId", st.credentials.map((c) => c.secretId));
+  dup("credentials secretId", st.credentials.map((c) => c.secretId), maskSecretId);
   dup("buckets name", st.buckets.map((b) => b.name));
   dup("live.domains name", st.live.domains.map((d) => d.name));
   dup("live.callbackTemplates templateId", st.live.callbackTemplates.map((t) => String(t.templateId)));
@@ -333,6 +425,11 @@ export function validateState(doc: unknown, source = "state"): State {
   dup("cdb.instances instanceId", st.cdb.instances.map((i) => i.instanceId));
   dup("cam.users name", st.cam.users.map((u) => u.name));
   dup("cam.policies policyId", st.cam.policies.map((p) => String(p.policyId)));
+  if (st.vpc) {
+    dup("vpc.vpcs vpcId", st.vpc.vpcs.map((v) => v.vpcId));
+    dup("vpc.subnets subnetId", st.vpc.subnets.map((v) => v.subnetId));
+    dup("vpc.securityGroups securityGroupId", st.vpc.securityGroups.map((v) => v.securityGroupId));
+  }
   return st;
 }
 

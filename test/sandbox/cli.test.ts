@@ -76,7 +76,8 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 // Start every process at once: startup (transpiling the sources) dominates, so they overlap.
-let help: Run, badRate: Run, badState: Run, badWrite: Run, server: Run;
+let help: Run, badRate: Run, badState: Run, dupState: Run, badWrite: Run, server: Run;
+const DUP_ID = "AKIDcliDuplicate00000000000000000000";
 const STATE_FILE = () => path.join(tmp, "written-state.json");
 beforeAll(() => {
   const bad = path.join(tmp, "bad-state.json");
@@ -84,6 +85,13 @@ beforeAll(() => {
   help = run(["--help"]);
   badRate = run(["--throttle-rate", "2"]);
   badState = run(["--state", bad]);
+  const dup = path.join(tmp, "dup-state.json");
+  const key = { secretId: DUP_ID, secretKey: "dupKey", kind: "owner", uin: "100000000001" };
+  fs.writeFileSync(dup, JSON.stringify({
+    version: 1, appId: "1250000000", ownerUin: "100000000001", credentials: [key, key], cam: { users: [], policies: [] }, buckets: [],
+    live: { domains: [], callbackTemplates: [], callbackRules: [], recordTemplates: [], recordRules: [] }, cdb: { instances: [] },
+  }));
+  dupState = run(["--state", dup]);
   badWrite = run(["--write-state", tmp]); // a directory: must fail before listening, not leave a server running
   server = run(["--port", "0", "--write-state", STATE_FILE(), "--fault", "live:DescribeLiveCallbackRules=throttle=1"], {
     TENCENTCLOUD_SECRET_ID: "AKIDcliOwner000000000000000000000000",
@@ -107,6 +115,10 @@ test("bad input exits 2 with a message naming the flag or field", async () => {
   expect(await state.exit).toBe(2);
   expect(state.stderr()).toMatch(/bad-state\.json: not a valid sandbox state .*appId/);
   expect(rate.stdout() + state.stdout()).toBe("");
+  // A state error names a SecretId masked, never in full (nor its key).
+  expect(await dupState.exit).toBe(2);
+  expect(dupState.stderr()).toMatch(/dup-state\.json: credentials secretId "AKID…0000" appears twice/);
+  expect(dupState.stderr() + dupState.stdout()).not.toMatch(new RegExp(`${DUP_ID}|dupKey`));
   expect(await badWrite.exit).toBe(2);
   expect(badWrite.stderr()).toMatch(/cannot write the state file \(EISDIR\); pass a writable file path/);
   expect(badWrite.stdout()).toBe("");
@@ -151,4 +163,5 @@ test("prints one JSON line, serves the SDK, writes the state, stops on SIGTERM",
   expect(r.stdout().trim().split("\n")).toHaveLength(1);
   expect(r.stderr()).toContain("SIGTERM");
   expect(r.stderr()).not.toContain("cliOwnerKey");
+  expect(r.stderr()).not.toContain("AKIDcliOwner000000000000000000000000"); // log lines mask SecretIds
 });

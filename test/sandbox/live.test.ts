@@ -48,16 +48,18 @@ describe("domains", () => {
     expect((await live.request("DescribeLiveDomain", { DomainName: PLAY })).DomainInfo.Status).toBe(1);
   });
 
-  test("unknown domain → ResourceNotFound.DomainNotExist", async () => {
+  test("unknown domain → ResourceNotFound.DomainNotExist (Enable/Forbid: plain ResourceNotFound, as documented)", async () => {
     for (const [action, req] of [
       ["DescribeLiveDomain", { DomainName: "nope.example.com" }],
       ["DeleteLiveDomain", { DomainName: "nope.example.com", DomainType: 0 }],
       ["ModifyLivePlayDomain", { DomainName: "nope.example.com", PlayType: 1 }],
-      ["EnableLiveDomain", { DomainName: "nope.example.com" }],
-      ["ForbidLiveDomain", { DomainName: "nope.example.com" }],
     ] as const) {
       expect([action, (await sdkError(live.request(action, req))).code]).toEqual([action, "ResourceNotFound.DomainNotExist"]);
     }
+    for (const action of ["EnableLiveDomain", "ForbidLiveDomain"]) {
+      expect([action, (await sdkError(live.request(action, { DomainName: "nope.example.com" }))).code]).toEqual([action, "ResourceNotFound"]);
+    }
+    expect((await sdkError(live.request("EnableLiveDomain", { DomainName: "not a domain" }))).code).toBe("InvalidParameter.DomainFormatError");
   });
 });
 
@@ -172,6 +174,60 @@ describe("record templates and rules", () => {
     expect((await live.request("DescribeLiveRecordRules", {})).Rules).toEqual([]);
     await live.request("DeleteLiveRecordTemplate", { TemplateId: id });
     expect((await sdkError(live.request("DescribeLiveRecordTemplate", { TemplateId: id }))).code).toBe("InternalError.ConfNotFound");
+  });
+});
+
+describe("rule keys", () => {
+  let cb1: number;
+  let cb2: number;
+  let rec: number;
+
+  beforeAll(async () => {
+    cb1 = (await live.request("CreateLiveCallbackTemplate", { TemplateName: "keys_a", RecordNotifyUrl: "http://a.example.com/cb" })).TemplateId;
+    cb2 = (await live.request("CreateLiveCallbackTemplate", { TemplateName: "keys_b", RecordNotifyUrl: "http://b.example.com/cb" })).TemplateId;
+    rec = (await live.request("CreateLiveRecordTemplate", { TemplateName: "keys_rec", HlsParam: { Enable: 1 } })).TemplateId;
+  });
+
+  test("a callback rule is keyed by DomainName + AppName: the same key rebinds (CreateTime kept), another AppName adds", async () => {
+    await live.request("CreateLiveCallbackRule", { DomainName: PUSH, AppName: "live", TemplateId: cb1 });
+    const first = (await live.request("DescribeLiveCallbackRules", {})).Rules;
+    expect(first).toEqual([expect.objectContaining({ DomainName: PUSH, AppName: "live", TemplateId: cb1 })]);
+    await live.request("CreateLiveCallbackRule", { DomainName: PUSH, AppName: "live", TemplateId: cb2 });
+    const rebound = (await live.request("DescribeLiveCallbackRules", {})).Rules;
+    expect(rebound).toEqual([expect.objectContaining({ DomainName: PUSH, AppName: "live", TemplateId: cb2, CreateTime: first[0].CreateTime })]);
+    await live.request("CreateLiveCallbackRule", { DomainName: PUSH, AppName: "other", TemplateId: cb1 });
+    expect((await live.request("DescribeLiveCallbackRules", {})).Rules.map((r: { AppName: string; TemplateId: number }) => [r.AppName, r.TemplateId])).toEqual([
+      ["live", cb2],
+      ["other", cb1],
+    ]);
+    // The replaced template is free again; the bound one is not.
+    expect((await sdkError(live.request("DeleteLiveCallbackTemplate", { TemplateId: cb2 }))).code).toBe("FailedOperation.ConfInUsed");
+    expect((await sdkError(live.request("CreateLiveCallbackRule", { DomainName: "bad domain", AppName: "live", TemplateId: cb1 }))).code).toBe("InvalidParameter.DomainFormatError");
+  });
+
+  test("a recording rule is keyed by DomainName + AppName + StreamName: another stream adds, the same key is refused", async () => {
+    await live.request("CreateLiveRecordRule", { DomainName: PUSH, TemplateId: rec, AppName: "live" });
+    await live.request("CreateLiveRecordRule", { DomainName: PUSH, TemplateId: rec, AppName: "live", StreamName: "s1" });
+    await live.request("CreateLiveRecordRule", { DomainName: PUSH, TemplateId: rec });
+    const keys = (await live.request("DescribeLiveRecordRules", {})).Rules.map((r: { AppName: string; StreamName: string }) => [r.AppName, r.StreamName]);
+    expect(keys).toEqual([["live", ""], ["live", "s1"], ["", ""]]);
+    for (const req of [{ AppName: "live" }, { AppName: "live", StreamName: "s1" }, {}]) {
+      expect((await sdkError(live.request("CreateLiveRecordRule", { DomainName: PUSH, TemplateId: rec, ...req }))).code).toBe("FailedOperation.RuleAlreadyExist");
+    }
+    expect((await sdkError(live.request("DeleteLiveRecordRule", { DomainName: "bad domain" }))).code).toBe("InvalidParameter.DomainFormatError");
+  });
+
+  test("teardown order: a template is deletable only after every rule binding it is gone", async () => {
+    for (const req of [{ AppName: "live", StreamName: "" }, { AppName: "live", StreamName: "s1" }]) {
+      await live.request("DeleteLiveRecordRule", { DomainName: PUSH, ...req });
+      expect((await sdkError(live.request("DeleteLiveRecordTemplate", { TemplateId: rec }))).code).toBe("FailedOperation.ConfInUsed");
+    }
+    await live.request("DeleteLiveRecordRule", { DomainName: PUSH, AppName: "", StreamName: "" });
+    await live.request("DeleteLiveRecordTemplate", { TemplateId: rec });
+    for (const app of ["live", "other"]) await live.request("DeleteLiveCallbackRule", { DomainName: PUSH, AppName: app });
+    for (const id of [cb1, cb2]) await live.request("DeleteLiveCallbackTemplate", { TemplateId: id });
+    expect((await live.request("DescribeLiveCallbackTemplates", {})).Templates).toEqual([]);
+    expect((await live.request("DescribeLiveRecordRules", {})).Rules).toEqual([]);
   });
 });
 

@@ -6,8 +6,39 @@ import * as http from "http";
 import { createHash } from "crypto";
 import { InputError } from "../../common/errors";
 import { State, StateStore, credentialPolicy, emptyState, isAllowed, validateState } from "../../sandbox/state";
+import stateSchema from "../../sandbox/state.schema.json";
 import { route } from "../../sandbox/server";
-import { baseState, sdkError, startTestSandbox, TestSandbox } from "../helpers/sandbox";
+import { CommonClient } from "tencentcloud-sdk-nodejs-common";
+import { OWNER, baseState, sdkError, startTestSandbox, TestSandbox } from "../helpers/sandbox";
+
+/** Every property path the schema documents (`a.b[].c`, `{}` for map values). */
+function schemaPaths(schema: any, path = ""): string[] {
+  const out: string[] = [];
+  if (schema.properties) {
+    for (const [k, sub] of Object.entries<any>(schema.properties)) out.push(`${path}${k}`, ...schemaPaths(sub, `${path}${k}.`));
+  }
+  if (schema.items) out.push(...schemaPaths(schema.items, `${path.replace(/\.$/, "")}[].`));
+  if (schema.additionalProperties && typeof schema.additionalProperties === "object") {
+    out.push(...schemaPaths(schema.additionalProperties, `${path.replace(/\.$/, "")}{}.`));
+  }
+  return out;
+}
+
+/** The schema property paths a document actually uses. */
+function usedPaths(schema: any, value: any, path = "", out = new Set<string>()): Set<string> {
+  if (Array.isArray(value) && schema.items) for (const v of value) usedPaths(schema.items, v, `${path.replace(/\.$/, "")}[].`, out);
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (schema.properties?.[k]) {
+        out.add(`${path}${k}`);
+        usedPaths(schema.properties[k], v, `${path}${k}.`, out);
+      } else if (schema.additionalProperties && typeof schema.additionalProperties === "object") {
+        usedPaths(schema.additionalProperties, v, `${path.replace(/\.$/, "")}{}.`, out);
+      }
+    }
+  }
+  return out;
+}
 
 describe("state schema", () => {
   test("the empty and the base state are valid", () => {
@@ -16,14 +47,20 @@ describe("state schema", () => {
   });
 
   test("a state using every optional field of the TypeScript types validates (types and schema agree)", () => {
+    const rules = [
+      { protocol: "TCP", port: "3306", cidrBlock: "10.0.0.0/8", action: "ACCEPT" as const, policyDescription: "d", modifyTime: "t" },
+      { protocol: "ALL", port: "ALL", ipv6CidrBlock: "::/0", action: "DROP" as const },
+      { protocol: "ALL", port: "ALL", securityGroupId: "sg-abcd1234", action: "ACCEPT" as const },
+    ];
     const rp = { recordInterval: 1800, storageTime: 0, enable: 1, vodSubAppId: 1, vodFileName: "f", procedure: "p", storageMode: "normal", classId: 1, cosBucketName: "b", cosBucketRegion: "ap-guangzhou", cosBucketPath: "/p" };
     const full: State = {
       version: 1, appId: "1250000000", ownerUin: "1",
       credentials: [{ secretId: "AKIDx", secretKey: "k", kind: "sub-user", uin: "2", status: "Active", createTime: "t",
         policy: { version: "2.0", statement: [{ effect: "deny", action: ["a"], resource: ["r"], condition: { ip_equal: { "qcs:ip": "1.2.3.4" } } }] } }],
       cam: {
-        users: [{ name: "u", uin: "2", uid: 3, remark: "r", consoleLogin: 1, createTime: "t", policyIds: [4] }],
-        policies: [{ policyId: 4, policyName: "p", description: "d", type: 2, document: { statement: [] }, addTime: "t", updateTime: "t" }],
+        users: [{ name: "u", uin: "2", uid: 3, remark: "r", consoleLogin: 1, createTime: "t", policyIds: [4], tags: { a: "b" } }],
+        policies: [{ policyId: 4, policyName: "p", description: "d", type: 2, addTime: "t", updateTime: "t", tags: { a: "b" },
+          document: { version: "2.0", statement: [{ effect: "allow", action: ["name/cos:*"], resource: ["*"], condition: { ip_equal: { "qcs:ip": "1.2.3.4" } } }] } }],
       },
       buckets: [{ name: "b-1250000000", region: "ap-guangzhou", acl: "public-read-write", createTime: "t", tags: { a: "b" },
         cors: [{ id: "r1", allowedOrigins: ["*"], allowedMethods: ["GET"], allowedHeaders: ["*"], exposeHeaders: ["ETag"], maxAgeSeconds: 5 }],
@@ -40,9 +77,40 @@ describe("state schema", () => {
       },
       cdb: { instances: [{ instanceId: "cdb-1", instanceName: "n", region: "r", zone: "z", status: 1, taskStatus: 0, vip: "v", vport: 1, wanStatus: 2, wanDomain: "w",
         wanPort: 2, engineVersion: "8.0", engineType: "InnoDB", memory: 1, volume: 1, charset: "utf8", createTime: "t", params: { a: "b" },
-        databases: [{ name: "d", characterSet: "c" }], accounts: [{ user: "u", host: "%", description: "d" }], tags: { a: "b" } }] },
+        databases: [{ name: "d", characterSet: "c" }], tags: { a: "b" }, vpcId: "vpc-abcd1234", subnetId: "subnet-abcd1234", securityGroupIds: ["sg-abcd1234"],
+        accounts: [{ user: "u", host: "%", description: "d", createTime: "t", modifyTime: "t", privileges: {
+          global: ["PROCESS"], databases: [{ database: "d", privileges: ["SELECT"] }], tables: [{ database: "d", table: "t", privileges: ["INSERT"] }],
+          columns: [{ database: "d", table: "t", column: "c", privileges: ["UPDATE"] }] } }] }] },
+      vpc: {
+        vpcs: [{ vpcId: "vpc-abcd1234", vpcName: "n", cidrBlock: "10.0.0.0/16", region: "r", createTime: "t", isDefault: false, tags: { a: "b" } }],
+        subnets: [{ subnetId: "subnet-abcd1234", vpcId: "vpc-abcd1234", subnetName: "n", cidrBlock: "10.0.1.0/24", zone: "z", region: "r", createTime: "t", isDefault: false, tags: { a: "b" } }],
+        securityGroups: [{ securityGroupId: "sg-abcd1234", securityGroupName: "n", securityGroupDesc: "d", region: "r", createTime: "t", updateTime: "t", projectId: "0",
+          tags: { a: "b" }, policyVersion: 2,
+          ingress: rules, egress: rules }],
+      },
     };
     expect(() => validateState(full)).not.toThrow();
+    // Every field the schema documents is used above, so the schema has none the TypeScript types lack (and the
+    // literal type-checks as State, so the types have none the schema refuses).
+    expect(schemaPaths(stateSchema).filter((p) => !usedPaths(stateSchema, full).has(p))).toEqual([]);
+  });
+
+  test("a state file written before the VPC part and the write-action fields existed still loads and serves", async () => {
+    const old = baseState() as Partial<State>;
+    delete old.vpc;
+    const st = validateState(structuredClone(old));
+    expect(st.vpc).toBeUndefined();
+    const t = await startTestSandbox({ state: st });
+    try {
+      const vpc = new CommonClient("vpc.tencentcloudapi.com", "2017-03-12", {
+        credential: OWNER, region: "ap-guangzhou",
+        profile: { httpProfile: { endpoint: `vpc.tencentcloudapi.com:${t.sb.port}`, protocol: "http://", agent: t.agent, reqTimeout: 10 } },
+      });
+      expect(await vpc.request("DescribeVpcs", {})).toMatchObject({ TotalCount: 0, VpcSet: [] });
+      expect((await t.client("cdb").request("DescribeDBInstances", {})).TotalCount).toBe(0);
+    } finally {
+      await t.close();
+    }
   });
 
   test("errors name the field", () => {
@@ -61,10 +129,15 @@ describe("state schema", () => {
     expect(() => validateState(badName)).toThrow(InputError);
   });
 
-  test("duplicate keys are refused", () => {
+  test("duplicate keys are refused; a duplicate SecretId is named masked, never in full", () => {
     const dup = baseState();
     dup.credentials.push({ ...dup.credentials[0] });
-    expect(() => validateState(dup)).toThrow(/credentials secretId "AKIDsandboxOwner/);
+    expect(() => validateState(dup)).toThrow(/credentials secretId "AKID…0000" appears twice/);
+    expect(() => validateState(dup)).not.toThrow(new RegExp(dup.credentials[0].secretId));
+    const dupSg = baseState();
+    const sg = { securityGroupId: "sg-abcd1234", securityGroupName: "n", securityGroupDesc: "", region: "ap-guangzhou", createTime: "t" };
+    dupSg.vpc!.securityGroups.push(sg, { ...sg });
+    expect(() => validateState(dupSg)).toThrow(/vpc\.securityGroups securityGroupId "sg-abcd1234" appears twice/);
   });
 
   test("StateStore save/load round trip; a bad file names itself", () => {
@@ -231,7 +304,7 @@ describe("control API: Live callbacks as Tencent sends them", () => {
 
   const send = (body: unknown) =>
     new Promise<{ status: number; json: any }>((resolve, reject) => {
-      const req = http.request(`${t.sb.control}/live/callbacks`, { method: "POST", agent: false }, (res) => {
+      const req = http.request(`${t.sb.control}/live/callbacks`, { method: "POST", agent: false, headers: { "Content-Type": "application/json" } }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c) => chunks.push(c));
         res.on("end", () => resolve({ status: res.statusCode!, json: JSON.parse(Buffer.concat(chunks).toString()) }));
