@@ -22,6 +22,9 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; load(): CommandMo
   { name: "sandbox", summary: "Run the local Tencent Cloud emulator (API 3.0, COS, control API)", load: () => require("./sandbox") },
   { name: "migrate", summary: "Bring the live_demo database to the declared schema (never destructive)", load: () => require("./migrate") },
   { name: "validate", summary: "Check a deployed stack and the backend's configuration against every FAQ item", load: () => require("./validate") },
+  { name: "drift", summary: "Compare the deployed stack with what the account returns now (what changed behind Terraform's back)", load: () => require("./drift") },
+  { name: "teardown", summary: "Delete a test stack: terraform destroy when it has a state, then a guarded sweep through the APIs", load: () => require("./teardown") },
+  { name: "janitor", summary: "Sweep the account's expired ephemeral stacks (TTL tags), never protected, untagged or foreign resources", load: () => require("./janitor") },
   { name: "demo", summary: "Run the whole flow offline and validate it (npm run demo)", load: () => require("./demo") },
 ];
 

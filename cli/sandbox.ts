@@ -27,6 +27,8 @@ interface Opts {
   state?: string;
   seedFromStack?: string;
   mysqlUrl?: string;
+  /** false with --no-mysql-accounts. */
+  mysqlAccounts: boolean;
   writeState?: string;
   seed: number;
   latency?: number;
@@ -77,7 +79,13 @@ export function register(program: Command): void {
       "build the state a deploy of this synthesized stack would leave (cdktf.out/stacks/<stack>) and write " +
         "<dir>/outputs.json (sensitive values included)",
     )
-    .option("--mysql-url <url>", "with --seed-from-stack: point the DB instance at this MySQL (mysql://user:pass@host:port/db); without it, at a closed loopback port")
+    .option(
+      "--mysql-url <url>",
+      "with --seed-from-stack: the MySQL the DB instance stands for (mysql://root:PASSWORD@host:port/), and an admin " +
+        "account on it; the seeder creates the stack's database accounts there (see below). Without it the instance " +
+        "points at a closed loopback port",
+    )
+    .option("--no-mysql-accounts", "with --mysql-url: only point the instance at the URL's address; change nothing on that server")
     .option("--write-state <file>", "also write the starting state (after loading or seeding) to this file (mode 0600)")
     .option("--seed <n>", "seed of the fault PRNG (same seed + same request order = same faults)", intOption("--seed", 0, 2 ** 31 - 1), 1)
     .option("--latency <ms>", "added latency for every request, ms", intOption("--latency", 0, 600000))
@@ -95,18 +103,34 @@ export function register(program: Command): void {
       "after",
       "\nOwner key: TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY, when set, become an owner key of the state.\n" +
         "Otherwise --seed-from-stack generates the keys (read them from GET <control>/state); an empty state has none\n" +
-        "until you add one with POST <control>/credentials. Exit codes: 0 stopped by a signal, 1 failed, 2 bad input.",
+        "until you add one with POST <control>/credentials.\n" +
+        "\n" +
+        "The seeded database (--seed-from-stack with --mysql-url): the seeder makes that server match outputs.json, as\n" +
+        "a deploy would, so `live-infra migrate --stack <stack>` and the backend configuration rendered from the outputs\n" +
+        "work. Connected as the URL's account (default user root; it needs CREATE USER and GRANT OPTION), it\n" +
+        "  - creates each database account the stack declares (tencentcloud_mysql_account, e.g. live_user) with the\n" +
+        "    seeded password written to outputs.json as db_password. AN EXISTING ACCOUNT OF THAT NAME AND HOST GETS ITS\n" +
+        "    PASSWORD CHANGED to the new seeded one (each seeding draws new passwords);\n" +
+        "  - grants what the stack grants (tencentcloud_mysql_privilege, e.g. SELECT, INSERT, UPDATE on live_demo.*);\n" +
+        "    it never revokes, and leaves creating the database to migrate;\n" +
+        "  - never changes the URL's own account or root: db_root_password in outputs.json is the URL's password when\n" +
+        "    the URL names root with a password (the instance's root); otherwise it is left out and migrate needs\n" +
+        "    --admin-url.\n" +
+        "Passwords are never printed. --no-mysql-accounts only points the instance at the URL's address.\n" +
+        "\n" +
+        "Exit codes: 0 stopped by a signal, 1 failed (e.g. the MySQL server refused), 2 bad input.",
     )
     .action(
       action(async (opts: Opts) => {
         if (opts.state && opts.seedFromStack) throw new InputError("--state and --seed-from-stack exclude each other; pass one");
         if (opts.mysqlUrl && !opts.seedFromStack) throw new InputError("--mysql-url needs --seed-from-stack");
+        if (!opts.mysqlAccounts && !opts.mysqlUrl) throw new InputError("--no-mysql-accounts needs --mysql-url");
         const log = (line: string) => process.stderr.write(`${line}\n`);
         const faults = faultConfigFromFlags(opts);
         let state: State;
         if (opts.state) state = StateStore.load(opts.state).get();
         else if (opts.seedFromStack) {
-          const seeded = await seedFromStack({ stackDir: opts.seedFromStack, mysqlUrl: opts.mysqlUrl });
+          const seeded = await seedFromStack({ stackDir: opts.seedFromStack, mysqlUrl: opts.mysqlUrl, mysqlAccounts: opts.mysqlAccounts });
           state = seeded.state;
           for (const n of seeded.notes) log(`sandbox: seed: ${n}`);
           log(`sandbox: seeded from ${opts.seedFromStack}; outputs written to ${seeded.outputsFile}`);

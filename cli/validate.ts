@@ -13,10 +13,13 @@ import {
   CHECK_IDS,
   DEFAULT_CHECK_TIMEOUT_MS,
   REPORT_FORMATS,
+  RESOLVE_ENV,
   ReportFormat,
   createProgressPrinter,
   exitCodeOf,
   renderReport,
+  resolveEndpoints,
+  resolveOverrides,
   runValidation,
   selectChecks,
   useColor,
@@ -37,6 +40,7 @@ interface ValidateFlags {
   probeCallback?: boolean;
   apiEndpoint?: string;
   cosEndpoint?: string;
+  resolve: string[];
 }
 
 function checkTable(): string {
@@ -64,7 +68,11 @@ Inputs:
                    "COSKEY_SECRECTKEY", "DB": {"HOST", "PORT", "DBNAME", "USER", "PASSWD"}, "logDir"?}
   Credentials     TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY of the deploying account (read-only suffices).
   Endpoints       --api-endpoint / --cos-endpoint, or LIVE_INFRA_API_ENDPOINT / LIVE_INFRA_COS_ENDPOINT
-                  (e.g. the sandbox); default the real Tencent Cloud.
+                  (e.g. the sandbox): http(s)://HOST[:PORT] or HOST:PORT, no user name or password; default the
+                  real Tencent Cloud. A malformed value exits 2 before any check runs.
+  Name resolution --resolve HOST:ADDR[,ADDR] (repeatable) and ${RESOLVE_ENV}=host=addr,addr;host2=addr declare how
+                  a name resolves, like curl's --resolve (live.callback-public classifies the callback host's
+                  addresses; nothing is sent to them). Other names go to the system resolver.
 
 Output:
   text      a live checklist on a terminal, plain lines otherwise (NO_COLOR disables colours)
@@ -80,6 +88,7 @@ Examples:
   npx live-infra validate --stack live-demo-prod --backend-dir /data/live_demo_service
   npx live-infra validate --stack live-demo-dev --format junit > validate.xml
   npx live-infra validate --stack live-demo-dev --only db.schema,db.timezone --lang zh
+  npx live-infra validate --stack live-demo-dev --only live.callback-public --resolve backend.example.com:81.70.1.10
 `;
 
 function listOption(value: string, previous: string[] = []): string[] {
@@ -115,9 +124,16 @@ export function register(program: Command): void {
     .option("--probe-callback", "also post two harmless signed events to the backend's callback URL (live.callback-reachable)")
     .option("--api-endpoint <url>", "send API 3.0 requests here (keeps the real host names), e.g. the sandbox")
     .option("--cos-endpoint <url>", "send COS requests here (keeps the real host names), e.g. the sandbox")
+    .option("--resolve <host:addr[,addr]>", "resolve HOST to these addresses (repeatable; like curl --resolve)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .addHelpText("after", HELP)
     .action(
       action(async (flags: ValidateFlags) => {
+        // Flags first, before credentials or any input is read: a typo in --only, an endpoint or --resolve is the
+        // error reported (exit 2), and no check runs.
+        if (flags.only && flags.only.length === 0) throw new InputError(`--only needs at least one check id; known: ${CHECK_IDS.join(", ")}`);
+        selectChecks(CATALOGUE, flags.only, [], "--only");
+        resolveEndpoints({ apiEndpoint: flags.apiEndpoint, cosEndpoint: flags.cosEndpoint }, process.env);
+        resolveOverrides(flags.resolve, process.env);
         const secretId = process.env.TENCENTCLOUD_SECRET_ID?.trim();
         const secretKey = process.env.TENCENTCLOUD_SECRET_KEY?.trim();
         if (!secretId || !secretKey) {
@@ -128,9 +144,6 @@ export function register(program: Command): void {
               " to see validate work without a cloud account, run `npm run demo`.",
           );
         }
-        if (flags.only && flags.only.length === 0) throw new InputError(`--only needs at least one check id; known: ${CHECK_IDS.join(", ")}`);
-        // Before any input is read, so a typo in --only is the error reported.
-        selectChecks(CATALOGUE, flags.only, [], "--only");
         const outputsFile = flags.outputs ?? defaultOutputsFile(flags.stack);
         const outputs = readStackOutputs(outputsFile, flags.stack);
         const declared = readDeclared(
@@ -154,6 +167,7 @@ export function register(program: Command): void {
           backend,
           credentials: { secretId, secretKey },
           endpoints: { apiEndpoint: flags.apiEndpoint, cosEndpoint: flags.cosEndpoint },
+          resolve: flags.resolve,
           only: flags.only,
           probeCallback: !!flags.probeCallback,
           timeoutMs: flags.timeout,

@@ -9,7 +9,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { InputError, parseJsonFile } from "./errors";
+import { checkInputSize, InputError, lineOf, MAX_INPUT_FILE_BYTES, MAX_VALUE_LENGTH, parseJsonFile } from "./errors";
+import { hasOwn, isJsonObject, jsonKind, ownEntries, showName } from "./records";
 
 /** Non-sensitive output ids, in README order. */
 export const PLAIN_OUTPUT_IDS = [
@@ -84,12 +85,24 @@ export function defaultOutputsFile(stack: string, outdir = "cdktf.out"): string 
   return path.join(outdir, "stacks", stack, "outputs.json");
 }
 
-function isTerraformOutputShape(doc: Record<string, unknown>): boolean {
-  const values = Object.values(doc);
-  return (
-    values.length > 0 &&
-    values.every((v) => v !== null && typeof v === "object" && !Array.isArray(v) && "value" in (v as object))
-  );
+/** Output ids as a set, for recognising the `terraform output -json` shape. */
+const OUTPUT_ID_SET: ReadonlySet<string> = new Set(OUTPUT_IDS);
+
+/**
+ * `terraform output -json` when every top-level value is `{ "value": … }`, or when a top-level key is an output
+ * id (then a malformed entry is reported as that output, not as a stack).
+ */
+function isTerraformOutputShape(top: Map<string, unknown>): boolean {
+  if (top.size === 0) return false;
+  if ([...top.keys()].some((k) => OUTPUT_ID_SET.has(k))) return true;
+  return [...top.values()].every((v) => isJsonObject(v) && hasOwn(v, "value"));
+}
+
+/** Up to 10 names from the file, quoted and cut short, for "the file has: …" messages. */
+function listNames(names: string[]): string {
+  if (!names.length) return "none";
+  const shown = names.slice(0, 10).map((n) => (/^[A-Za-z0-9_.-]{1,64}$/.test(n) ? n : showName(n)));
+  return shown.join(", ") + (names.length > 10 ? ` and ${names.length - 10} more` : "");
 }
 
 /**
@@ -99,8 +112,12 @@ function isTerraformOutputShape(doc: Record<string, unknown>): boolean {
 export function readStackOutputs(file: string, stack?: string): StackOutputs {
   let text: string;
   try {
+    if (fs.statSync(file).size > MAX_INPUT_FILE_BYTES) {
+      throw new InputError(`${file}: larger than ${MAX_INPUT_FILE_BYTES / 1024 / 1024} MiB; this is not an outputs file`);
+    }
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(
       `${file}: cannot read the outputs file (${code ?? (err as Error).message}). ` +
@@ -111,58 +128,87 @@ export function readStackOutputs(file: string, stack?: string): StackOutputs {
   return parseStackOutputs(text, file, stack);
 }
 
-/** Like readStackOutputs, for a text already in memory; `file` is used in messages. */
+/**
+ * Like readStackOutputs, for a text already in memory; `file` is used in messages. Stack names and output ids are
+ * read as own keys only (a stack or output called `__proto__` or `toString` is just an unknown name), and every
+ * value of the wrong shape (null, an array, an object where a string belongs, over 4096 characters) is an
+ * InputError naming the output; values are never quoted.
+ */
 export function parseStackOutputs(text: string, file: string, stack?: string): StackOutputs {
+  checkInputSize(text, file);
   const doc = parseJsonFile(text, file);
-  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
-    throw new InputError(`${file}:1: an outputs file must be a JSON object`);
+  if (!isJsonObject(doc)) {
+    throw new InputError(`${file}:1: an outputs file must be a JSON object (got ${jsonKind(doc)})`);
   }
-  const obj = doc as Record<string, unknown>;
-  let flat: Record<string, unknown>;
-  if (isTerraformOutputShape(obj)) {
-    flat = Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, (v as { value: unknown }).value]));
+  const top = ownEntries(doc);
+  const keyLine = (key: string): string => {
+    const at = text.indexOf(JSON.stringify(key));
+    return at >= 0 ? `${file}:${lineOf(text, at)}` : file;
+  };
+  const flat = new Map<string, unknown>();
+  if (isTerraformOutputShape(top)) {
+    for (const [id, entry] of top) {
+      if (!OUTPUT_ID_SET.has(id)) continue; // other outputs of a wider configuration
+      if (!isJsonObject(entry) || !hasOwn(entry, "value")) {
+        throw new InputError(
+          `${keyLine(id)}: output "${id}" must be an object with a "value" (the \`terraform output -json\` shape; got ${jsonKind(entry)})`,
+        );
+      }
+      flat.set(id, entry.value);
+    }
   } else {
-    const stacks = Object.keys(obj);
+    const stacks = [...top.keys()];
     const name = stack ?? (stacks.length === 1 ? stacks[0] : undefined);
-    if (!name) {
-      throw new InputError(`${file}: holds the outputs of ${stacks.length} stacks (${stacks.join(", ")}); name one with --stack`);
+    if (name === undefined) {
+      throw new InputError(
+        stacks.length
+          ? `${file}: holds the outputs of ${stacks.length} stacks (${listNames(stacks)}); name one with --stack`
+          : `${file}: holds no outputs (an empty JSON object); deploy with --outputs-file-include-sensitive-outputs`,
+      );
     }
-    const inner = obj[name];
-    if (inner === undefined) {
-      throw new InputError(`${file}: no outputs for stack "${name}" (the file has: ${stacks.join(", ") || "none"})`);
+    if (!top.has(name)) {
+      throw new InputError(`${file}: no outputs for stack ${showName(name)} (the file has: ${listNames(stacks)})`);
     }
-    if (inner === null || typeof inner !== "object" || Array.isArray(inner)) {
-      throw new InputError(`${file}: the outputs of stack "${name}" must be an object of output id → value`);
+    const inner = top.get(name);
+    if (!isJsonObject(inner)) {
+      throw new InputError(
+        `${keyLine(name)}: the outputs of stack ${showName(name)} must be an object of output id → value (got ${jsonKind(inner)})`,
+      );
     }
-    flat = inner as Record<string, unknown>;
+    for (const [id, v] of ownEntries(inner)) flat.set(id, v);
   }
   return normalise(flat, file, text);
 }
 
-function normalise(flat: Record<string, unknown>, file: string, text: string): StackOutputs {
+function normalise(flat: Map<string, unknown>, file: string, text: string): StackOutputs {
   const out: Record<string, unknown> = {};
   const missing: string[] = [];
   for (const id of OUTPUT_IDS) {
-    const v = flat[id];
+    const v = flat.get(id);
     const where = () => {
       const at = text.indexOf(`"${id}"`);
-      return at >= 0 ? `${file}:${text.slice(0, at).split("\n").length}` : file;
+      return at >= 0 ? `${file}:${lineOf(text, at)}` : file;
     };
     if (v === undefined || v === null || v === "") {
       if (!OPTIONAL_OUTPUTS.has(id)) missing.push(id);
       continue;
     }
     if (NUMERIC_OUTPUTS.has(id)) {
-      const n = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : NaN;
+      const n = typeof v === "number" ? v : typeof v === "string" && /^\d{1,5}$/.test(v) ? Number(v) : NaN;
       if (!Number.isInteger(n) || n < 0 || n > 65535) {
-        throw new InputError(`${where()}: output "${id}" must be a port number (0-65535)`);
+        throw new InputError(`${where()}: output "${id}" must be a port number (0-65535; got ${typeof v === "number" ? "a number out of range" : jsonKind(v)})`);
       }
       out[id] = n;
     } else {
-      if (typeof v !== "string" && typeof v !== "number") {
-        throw new InputError(`${where()}: output "${id}" must be a string`);
+      if (typeof v === "number" && Number.isSafeInteger(v)) {
+        out[id] = String(v);
+        continue;
       }
-      out[id] = String(v);
+      if (typeof v !== "string") throw new InputError(`${where()}: output "${id}" must be a string (got ${jsonKind(v)})`);
+      if (v.length > MAX_VALUE_LENGTH) {
+        throw new InputError(`${where()}: output "${id}" is longer than ${MAX_VALUE_LENGTH} characters`);
+      }
+      out[id] = v;
     }
   }
   if (missing.length) {

@@ -46,7 +46,7 @@ function otherAppid(appid: string): string {
 /** The sandbox's bound callback template (the one a rule binds to the push domain and app name). */
 function boundCallbackTemplate(state: State, outputs: StackOutputs) {
   const rule = state.live.callbackRules.find(
-    (r) => r.domainName === outputs.push_domain && r.appName === outputs.app_name,
+    (r) => r.domainName.toLowerCase() === outputs.push_domain.toLowerCase() && r.appName === outputs.app_name,
   );
   const id = rule?.templateId ?? Number(outputs.callback_template_id);
   const t = state.live.callbackTemplates.find((x) => x.templateId === id);
@@ -126,6 +126,21 @@ const BREAKERS: Record<string, (ctx: BreakContext) => Promise<void>> = {
     await adminSql("SET SESSION sql_mode = ''");
     await adminSql("ALTER TABLE tb_vod MODIFY start_time timestamp NOT NULL DEFAULT '0000-00-00 00:00:00'");
   },
+  "db-privileges": async ({ adminSql, outputs }) => {
+    // The database-level grant loses INSERT; tb_account and tb_room get it back table by table, tb_vod does not.
+    const db = `\`${outputs.db_name.replace(/`/g, "``")}\``;
+    const who = accountSql(outputs.db_user);
+    await adminSql(`REVOKE INSERT ON ${db}.* FROM ${who}`);
+    await adminSql(`GRANT INSERT ON ${db}.\`tb_account\` TO ${who}`);
+    await adminSql(`GRANT INSERT ON ${db}.\`tb_room\` TO ${who}`);
+  },
+  "callback-url-private": async ({ mutateSandbox, outputs }) =>
+    mutateSandbox((s) => {
+      const t = boundCallbackTemplate(s, outputs);
+      const url = new URL(t.recordNotifyUrl || outputs.callback_url);
+      url.hostname = PRIVATE_CALLBACK_HOST;
+      t.recordNotifyUrl = url.href;
+    }),
   "no-room-row": async ({ adminSql, backendDir }) => {
     await adminSql(`DELETE FROM tb_room WHERE userid = '${ROOMLESS_STREAMER}'`);
     // What the backend logs when this streamer's next recording callback arrives: the row is not stored.
@@ -142,6 +157,14 @@ const BREAKERS: Record<string, (ctx: BreakContext) => Promise<void>> = {
     ]);
   },
 };
+
+/** A private (RFC 1918) address, as an operator copies the backend server's intranet IP into the callback URL. */
+export const PRIVATE_CALLBACK_HOST = "10.0.3.15";
+
+/** `'user'@'%'` for SQL (quotes doubled). */
+function accountSql(user: string): string {
+  return `'${user.replace(/'/g, "''")}'@'%'`;
+}
 
 export function breakerFor(name: string): (ctx: BreakContext) => Promise<void> {
   const b = BREAKERS[name];

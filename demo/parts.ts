@@ -30,6 +30,26 @@ import type { Scenario } from "./scenarios";
 
 export type ValidationResult = Report;
 
+/**
+ * The public address the demo declares for the stack's backend host (the callback URL's host), as
+ * `--resolve HOST:81.70.1.10` would: live.callback-public classifies it without any DNS query, and nothing is ever
+ * sent to it. An ordinary public address — not a documentation range such as 203.0.113.0/24, which is reserved.
+ */
+export const DEMO_BACKEND_ADDRESS = "81.70.1.10";
+
+/** The `--resolve` values the demo's validate runs with: the callback URL's host → {@link DEMO_BACKEND_ADDRESS}. */
+export function demoResolve(outputs: Pick<StackOutputs, "callback_url">): string[] {
+  let host: string;
+  try {
+    host = new URL(outputs.callback_url).hostname;
+  } catch {
+    return [];
+  }
+  // An IP literal needs no declaration.
+  if (!host || /^[\d.]+$/.test(host) || host.startsWith("[")) return [];
+  return [`${host}:${DEMO_BACKEND_ADDRESS}`];
+}
+
 /** Synthesizes one environment in-process (with the schema conformance check) into `outdir`. */
 export async function synthStack(env: string, outdir: string): Promise<{ stack: string; stackDir: string; resources: number }> {
   process.env.CHECKPOINT_DISABLE = "1";
@@ -174,9 +194,9 @@ export async function setSandboxFaults(controlBase: string, faults: FaultConfig,
 }
 
 /**
- * Runs validate as `live-infra validate --stack S --outputs F --backend-dir D --api-endpoint A --cos-endpoint C`
- * would: the outputs and the backend's files are read from disk (the same parsers), the control-plane keys are the
- * sandbox owner's.
+ * Runs validate as `live-infra validate --stack S --outputs F --backend-dir D --api-endpoint A --cos-endpoint C
+ * --resolve HOST:ADDR` would: the outputs and the backend's files are read from disk (the same parsers), the
+ * control-plane keys are the sandbox owner's, and the backend host resolves as {@link demoResolve} declares.
  */
 export async function validate(o: {
   stack: string;
@@ -196,13 +216,15 @@ export async function validate(o: {
   } catch {
     declaredTfJson = undefined;
   }
+  const outputs = readStackOutputs(o.outputsFile, o.stack);
   return runValidation({
     stack: o.stack,
-    outputs: readStackOutputs(o.outputsFile, o.stack),
+    outputs,
     declaredTfJson,
     backend: loadBackendDir(o.backendDir),
     credentials: o.ownerKeys,
     endpoints: { apiEndpoint: o.api, cosEndpoint: o.cos },
+    resolve: demoResolve(outputs),
     lang: o.lang,
     timeoutMs: o.timeoutMs,
     onProgress: o.onProgress,

@@ -26,7 +26,8 @@ export interface Scenario {
 }
 
 const COS_AFTER_BUCKET = ["cos.secret-id", "cos.secret-key", "cos.upload"] as const;
-const BOUND_TEMPLATE_CHECKS = ["live.callback-url", "live.callback-key"] as const;
+/** The checks that judge the templates a rule binds: skipped when live.callback-rule does not pass. */
+const BOUND_TEMPLATE_CHECKS = ["live.callback-url", "live.callback-key", "live.callback-public"] as const;
 
 function scenario(
   name: string,
@@ -152,7 +153,7 @@ export const SCENARIOS: readonly Scenario[] = [
     "cdn.route.ini [DB] PORT points at a closed port",
     "cdn.route.ini 的 [DB] PORT 指向一个未监听的端口",
     ["db.connect"],
-    ["db.schema", "db.timezone", "db.replay-window"],
+    ["db.schema", "db.timezone", "db.replay-window", "db.privileges"],
     { keywords: { "db.connect": ["cdn.route.ini"] } },
   ),
   scenario(
@@ -172,7 +173,7 @@ export const SCENARIOS: readonly Scenario[] = [
     ["db.schema"],
     ["db.replay-window"],
     // The strict-mode explanation, not the zero-date one.
-    { keywords: { "db.schema": ["tb_vod 未创建", "but no tb_vod", "strict sql_mode", "migrate"] } },
+    { keywords: { "db.schema": ["tb_vod 未创建", "tb_account and tb_room exist", "strict sql_mode", "migrate"] } },
   ),
   scenario(
     "tb-vod-zero-date",
@@ -181,8 +182,8 @@ export const SCENARIOS: readonly Scenario[] = [
     "tb_vod.start_time 的默认值为零日期 '0000-00-00 00:00:00'",
     ["db.schema"],
     ["db.replay-window"],
-    // The zero-date explanation, not the strict-mode one.
-    { keywords: { "db.schema": ["tb_vod 未创建", "has the zero-date default '0000-00-00 00:00:00'", "migrate"] } },
+    // The zero-date explanation, not the strict-mode one; its own FAQ tag (tb_vod exists).
+    { keywords: { "db.schema": ["零日期默认值", "has the zero-date default '0000-00-00 00:00:00'", "migrate"] } },
   ),
   scenario(
     "no-room-row",
@@ -192,6 +193,24 @@ export const SCENARIOS: readonly Scenario[] = [
     [],
     [],
     { warn: ["db.replay-window"] },
+  ),
+  scenario(
+    "db-privileges",
+    "database",
+    "the backend's MySQL account lacks INSERT on tb_vod (recording callbacks cannot store replays)",
+    "后台 MySQL 账号缺少 tb_vod 的 INSERT 权限（录制回调无法写入回看记录）",
+    ["db.privileges"],
+    [],
+    { keywords: { "db.privileges": ["数据库账号权限不足", "INSERT on tb_vod", "replay list stays empty", "GRANT INSERT ON"] } },
+  ),
+  scenario(
+    "callback-url-private",
+    "sandbox",
+    "the bound callback template's record callback URL points at a private address (10.0.3.15) Tencent Cloud cannot reach",
+    "已关联回调模板的录制回调 URL 指向内网地址（10.0.3.15），腾讯云无法访问",
+    ["live.callback-url", "live.callback-public"],
+    [],
+    { keywords: { "live.callback-public": ["回调 URL 未设置/错误", "10.0.3.15", "private network"], "live.callback-url": ["10.0.3.15"] } },
   ),
 ];
 

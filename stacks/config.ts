@@ -85,6 +85,18 @@ export type RecordFormat = (typeof RECORD_FORMATS)[number];
 
 /** Tag keys every taggable resource carries (set by the stack, not by environment files). */
 export const STANDARD_TAG_KEYS = ["app", "environment", "managed-by", "protection"] as const;
+/** Tags an ephemeral copy (`synth --env-from`) adds for the janitor: template, creation and expiry times (ISO 8601). */
+export const EPHEMERAL_COPY_TAG_KEYS = ["ephemeral-from", "created-at", "expires-at"] as const;
+/** Every tag key the stack sets itself; environment files cannot set these. */
+export const STACK_TAG_KEYS: readonly string[] = [...STANDARD_TAG_KEYS, "ttl-hours", ...EPHEMERAL_COPY_TAG_KEYS, "ci-run"];
+/**
+ * Keys no environment file may use anywhere: the names of Object.prototype's members (`__proto__`, `constructor`,
+ * `toString`, …) and `prototype`. They are never meaningful here, and as object keys they are how prototype
+ * pollution and confusing lookups start.
+ */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), "prototype"]);
+/** Environment files are at most a few levels deep; anything deeper is refused before validation walks it. */
+const MAX_DEPTH = 16;
 /** Tencent Cloud reserves tag keys starting with these prefixes. */
 const RESERVED_TAG_PREFIXES = ["qcloud", "tencent", "project"];
 
@@ -139,8 +151,8 @@ const tagKey = z
   .refine((k) => !RESERVED_TAG_PREFIXES.some((p) => k.toLowerCase().startsWith(p)), {
     error: `tag keys must not start with ${RESERVED_TAG_PREFIXES.join(", ")} (reserved by Tencent Cloud)`,
   })
-  .refine((k) => !(STANDARD_TAG_KEYS as readonly string[]).includes(k) && k !== "ttl-hours", {
-    error: `tag keys ${[...STANDARD_TAG_KEYS, "ttl-hours"].join(", ")} are set by the stack`,
+  .refine((k) => !STACK_TAG_KEYS.includes(k), {
+    error: `tag keys ${STACK_TAG_KEYS.join(", ")} are set by the stack`,
   });
 
 const protection = z.discriminatedUnion(
@@ -280,6 +292,8 @@ export const EnvFileSchema = z
           for (const b of bad) if (b === p || b.startsWith(`${p}.`) || p.startsWith(`${b}.`) || b === "") return false;
           return valueAt(c, p.split(".")) !== undefined;
         });
+      // A document that is not an object at all has already failed; there is nothing to cross-check.
+      if (!c || typeof c !== "object" || Array.isArray(c)) return;
       const region = c.region;
       if (ok("region", "bucket.base_name")) {
         const max = maxBucketBaseLength(region);
@@ -308,6 +322,9 @@ export const EnvFileSchema = z
           add(["mysql", "subnet_cidr"], "must be a /28 or larger network");
         }
       }
+      if (ok("mysql.engine_version", "backend.db_user") && ["5.5", "5.6"].includes(c.mysql.engine_version) && c.backend.db_user.length > 16) {
+        add(["backend", "db_user"], `must be at most 16 characters with mysql.engine_version ${c.mysql.engine_version} (32 from MySQL 5.7)`);
+      }
       if (ok("dnspod.zone", "live.play_domain") && !c.live.play_domain.endsWith(`.${c.dnspod!.zone}`)) {
         add(["dnspod", "zone"], `must be a parent zone of live.play_domain ${c.live.play_domain} (the record is a CNAME below the zone apex)`);
       }
@@ -332,6 +349,10 @@ export interface EnvConfig extends EnvFile {
   readonly callbackUrl: string;
   /** Tags every taggable resource carries: standard keys plus the file's `tags`. */
   readonly standardTags: Record<string, string>;
+  /** Tag keys the tags policy rule requires on every taggable resource of this stack. */
+  readonly requiredTagKeys: readonly string[];
+  /** Set when the config is an ephemeral copy made by `synth --env-from`. */
+  readonly ephemeralCopy?: EphemeralCopyInfo;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -351,7 +372,7 @@ function objectKeysAt(schema: AnySchema, input: unknown, p: PropertyKey[]): stri
       if (def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "prefault") cur = def.innerType;
       else if (def.type === "pipe") cur = def.in;
       else if (def.type === "union" && def.discriminator && v && typeof v === "object") {
-        const tag = (v as Record<string, unknown>)[def.discriminator];
+        const tag = ownValue(v, def.discriminator);
         cur = def.options.find((o: any) => o._zod.def.shape?.[def.discriminator]?._zod.def.values?.includes(tag)) ?? def.options[0];
       } else break;
     }
@@ -362,23 +383,35 @@ function objectKeysAt(schema: AnySchema, input: unknown, p: PropertyKey[]): stri
     s = unwrap(s);
     const def: any = (s as any)._zod.def;
     if (key === null) return def.type === "object" ? Object.keys(def.shape) : undefined;
-    if (def.type === "object") s = def.shape[key as string];
+    if (def.type === "object") s = ownValue(def.shape, key) as AnySchema | undefined;
     else if (def.type === "array") s = def.element;
     else if (def.type === "record") s = def.valueType;
     else return undefined;
-    v = v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+    v = ownValue(v, key);
   }
   return undefined;
 }
 
+/** `obj[key]` for own properties only: an inherited member (`constructor`, `toString`) is never a value of the file. */
+function ownValue(obj: unknown, key: PropertyKey): unknown {
+  return obj && typeof obj === "object" && Object.prototype.hasOwnProperty.call(obj, key)
+    ? (obj as Record<PropertyKey, unknown>)[key]
+    : undefined;
+}
+
 function valueAt(input: unknown, p: PropertyKey[]): unknown {
   let v = input;
-  for (const k of p) v = v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  for (const k of p) v = ownValue(v, k);
   return v;
 }
 
 function showValue(v: unknown): string {
-  const s = JSON.stringify(v);
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(v);
+  } catch {
+    s = Array.isArray(v) ? "[…]" : "{…}"; // too deep to print
+  }
   return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
@@ -426,13 +459,62 @@ export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[], 
 // ---------------------------------------------------------------------------------------------------------------
 // Loading
 
+/**
+ * Keys that must never appear in an environment document (FORBIDDEN_KEYS) and nesting deeper than MAX_DEPTH, as
+ * problem lines naming the field. Walks iteratively: the document may be arbitrarily deep.
+ */
+function structuralProblems(doc: unknown, file: string): string[] {
+  const problems: string[] = [];
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: doc, path: [] }];
+  while (stack.length && problems.length < 20) {
+    const { value, path: p } = stack.pop()!;
+    if (!value || typeof value !== "object") continue;
+    if (p.length >= MAX_DEPTH) {
+      problems.push(`${file}: field "${fieldName(p)}": is nested too deeply (more than ${MAX_DEPTH} levels; see README, Environments)`);
+      continue;
+    }
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...p, i] });
+      continue;
+    }
+    const keys = Object.keys(value);
+    for (const k of keys) {
+      if (FORBIDDEN_KEYS.has(k)) {
+        problems.push(`${file}: field "${fieldName([...p, k])}": "${k}" is not allowed as a key (a JavaScript built-in name; see README, Environments)`);
+      }
+    }
+    for (let i = keys.length - 1; i >= 0; i--) {
+      if (!FORBIDDEN_KEYS.has(keys[i])) stack.push({ value: (value as Record<string, unknown>)[keys[i]], path: [...p, keys[i]] });
+    }
+  }
+  return problems;
+}
+
+/** What an ephemeral copy (`synth --env-from`) records about itself; see stacks/ephemeral.ts. */
+export interface EphemeralCopyInfo {
+  /** The template environment it was copied from. */
+  readonly from: string;
+  /** Synth time and synth time + ttl_hours, ISO 8601 UTC without milliseconds. */
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  /** `<GITHUB_RUN_ID>-<GITHUB_RUN_ATTEMPT>` when synthesized in GitHub Actions. */
+  readonly ciRun?: string;
+}
+
+export interface ParseOptions {
+  /** Marks the config as an ephemeral copy: adds its tags and makes the tags policy rule require them. */
+  readonly ephemeralCopy?: EphemeralCopyInfo;
+}
+
 /** Parses and validates one environment document; `file` names it in messages and gives the env name. */
-export function parseEnvironment(doc: unknown, file: string, env = path.basename(file, ".json")): EnvConfig {
+export function parseEnvironment(doc: unknown, file: string, env = path.basename(file, ".json"), options: ParseOptions = {}): EnvConfig {
   if (!ENV_NAME_RE.test(env)) {
     throw new ConfigError([
       `${file}: the environment name "${env}" (from the file name) must be 1–20 lower-case letters, digits or '-', starting with a letter`,
     ]);
   }
+  const structural = structuralProblems(doc, file);
+  if (structural.length) throw new ConfigError(structural);
   const result = EnvFileSchema.safeParse(doc);
   if (!result.success) throw new ConfigError(formatIssues(file, result.error.issues, doc));
   const c = result.data;
@@ -443,7 +525,20 @@ export function parseEnvironment(doc: unknown, file: string, env = path.basename
     "managed-by": "cdktf",
     protection: c.protection.mode,
   };
-  if (c.protection.mode === "ephemeral") standardTags["ttl-hours"] = String(c.protection.ttl_hours);
+  const requiredTagKeys: string[] = [...STANDARD_TAG_KEYS];
+  if (c.protection.mode === "ephemeral") {
+    standardTags["ttl-hours"] = String(c.protection.ttl_hours);
+    requiredTagKeys.push("ttl-hours");
+  }
+  const copy = options.ephemeralCopy;
+  if (copy) {
+    if (c.protection.mode !== "ephemeral") throw new ConfigError([`${file}: an ephemeral copy must have protection.mode "ephemeral"`]);
+    standardTags["ephemeral-from"] = copy.from;
+    standardTags["created-at"] = copy.createdAt;
+    standardTags["expires-at"] = copy.expiresAt;
+    if (copy.ciRun) standardTags["ci-run"] = copy.ciRun;
+    requiredTagKeys.push(...EPHEMERAL_COPY_TAG_KEYS);
+  }
   return {
     ...c,
     env,
@@ -451,6 +546,8 @@ export function parseEnvironment(doc: unknown, file: string, env = path.basename
     stackName: `live-demo-${env}`,
     callbackUrl: `${c.backend.base_url.replace(/\/+$/, "")}/callback/tape_callback.php`,
     standardTags,
+    requiredTagKeys,
+    ...(copy ? { ephemeralCopy: copy } : {}),
   };
 }
 
@@ -462,6 +559,8 @@ export function loadEnvironment(file: string, displayName = file): EnvConfig {
   } catch (err) {
     throw new ConfigError([`${displayName}: cannot read the environment file (${(err as NodeJS.ErrnoException).code ?? err})`]);
   }
+  // A UTF-8 byte order mark (some Windows editors write one) is not part of the JSON text.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return parseEnvironment(parseJsonFile(text, displayName), displayName);
 }
 

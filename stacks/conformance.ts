@@ -10,6 +10,7 @@
  * array of objects; null counts as not set.
  */
 import * as fs from "fs";
+import { parseJsonFile } from "../common/errors";
 import { loadProviderSchema, type ProviderSchema, type SchemaBlock, type SchemaType } from "./provider-schema";
 
 export interface Violation {
@@ -34,6 +35,9 @@ const PROVIDER_META: ReadonlySet<string> = new Set(["//", "alias", "version"]);
 
 const PREFIX = "tencentcloud_";
 const PROVIDER_NAME = "tencentcloud";
+
+/** Own keys only: a key such as `constructor` must not find Object.prototype's member. */
+const hasOwn = (obj: object, key: string): boolean => Object.prototype.hasOwnProperty.call(obj, key);
 
 const NUMBER_RE = /^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -79,7 +83,7 @@ function checkType(value: unknown, type: SchemaType, path: string, out: Violatio
     if (!isObject(value)) return wrong();
     const fields = inner as Record<string, SchemaType>;
     for (const [k, v] of Object.entries(value)) {
-      if (!(k in fields)) out.push({ path: `${path}.${k}`, message: `unknown object field "${k}"` });
+      if (!hasOwn(fields, k)) out.push({ path: `${path}.${k}`, message: `unknown object field "${k}"` });
       else checkType(v, fields[k], `${path}.${k}`, out);
     }
   } else if (kind === "tuple") {
@@ -97,7 +101,7 @@ function checkBlock(value: unknown, block: SchemaBlock, path: string, out: Viola
   for (const [key, v] of Object.entries(value)) {
     if (meta?.has(key)) continue;
     const at = `${path}.${key}`;
-    const attr = attributes[key];
+    const attr = hasOwn(attributes, key) ? attributes[key] : undefined;
     if (attr) {
       if (attr.computed && !attr.optional && !attr.required && v !== null) {
         out.push({ path: at, message: `"${key}" is computed by the provider and cannot be set` });
@@ -106,7 +110,7 @@ function checkBlock(value: unknown, block: SchemaBlock, path: string, out: Viola
       checkType(v, attr.type, at, out);
       continue;
     }
-    const bt = blockTypes[key];
+    const bt = hasOwn(blockTypes, key) ? blockTypes[key] : undefined;
     if (!bt) {
       out.push({ path: at, message: `unknown attribute or block "${key}"` });
       continue;
@@ -157,7 +161,7 @@ export function checkConformance(doc: unknown, schema: ProviderSchema = loadProv
     const byType = isObject(doc[section]) ? (doc[section] as Record<string, unknown>) : {};
     for (const [type, instances] of Object.entries(byType)) {
       if (!type.startsWith(PREFIX)) continue;
-      const s = schemas[type];
+      const s = hasOwn(schemas, type) ? schemas[type] : undefined;
       if (!s) {
         out.push({ path: `${section}.${type}`, message: `unknown ${section === "data" ? "data source" : "resource"} type "${type}" (not in the provider schema)` });
         continue;
@@ -176,5 +180,5 @@ export function checkConformance(doc: unknown, schema: ProviderSchema = loadProv
 
 /** Reads a `cdk.tf.json` and checks it. */
 export function checkSynthesizedFile(file: string, schema?: ProviderSchema): Violation[] {
-  return checkConformance(JSON.parse(fs.readFileSync(file, "utf8")), schema);
+  return checkConformance(parseJsonFile(fs.readFileSync(file, "utf8"), file), schema);
 }

@@ -150,7 +150,7 @@ export class LiveDemoStack extends TerraformStack {
 
     if (options.policy !== false) {
       Aspects.of(this).add(
-        new LiveDemoPolicyPack({ protection: config.protection.mode, requiredTags: [...STANDARD_TAG_KEYS] }),
+        new LiveDemoPolicyPack({ protection: config.protection.mode, requiredTags: config.requiredTagKeys ?? [...STANDARD_TAG_KEYS] }),
       );
     }
   }

@@ -4,8 +4,8 @@
  * remove one. Checks added after the issue's thirteen go at the end.
  */
 import { cosBucket, cosSecretId, cosSecretKey, cosUpload } from "./checks/cos";
-import { dbConnect, dbReplayWindow, dbSchema, dbTimezone } from "./checks/db";
-import { liveCallbackKey, liveCallbackReachable, liveCallbackRule, liveCallbackUrl } from "./checks/live-callbacks";
+import { dbConnect, dbPrivileges, dbReplayWindow, dbSchema, dbTimezone } from "./checks/db";
+import { liveCallbackKey, liveCallbackPublic, liveCallbackReachable, liveCallbackRule, liveCallbackUrl } from "./checks/live-callbacks";
 import { liveDomains } from "./checks/live-domains";
 import { liveRecordRule } from "./checks/live-recording";
 import type { Control } from "./types";
@@ -25,6 +25,8 @@ export const CATALOGUE: readonly Control[] = [
   dbTimezone,
   dbReplayWindow,
   liveDomains,
+  dbPrivileges,
+  liveCallbackPublic,
 ];
 
 export const CHECK_IDS: readonly string[] = CATALOGUE.map((c) => c.id);

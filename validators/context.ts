@@ -9,6 +9,7 @@ import type { Connection } from "mysql2/promise";
 import type { BackendConfig } from "../common/backend-config";
 import type { StackOutputs } from "../common/outputs";
 import { CosClient, Endpoints, RetryCounter, RetryPolicy, TencentApiClient, retrying, withRetry } from "./clients";
+import { DEFAULT_RESOLVE_TIMEOUT_MS, ResolveOverrides, Resolver } from "./clients/resolve";
 import type { CheckContext, SharedClients } from "./types";
 
 export interface ResourceOptions {
@@ -22,12 +23,15 @@ export interface ResourceOptions {
   timeoutMs: number;
   probeCallback: boolean;
   retry?: RetryPolicy;
+  /** Declared name → addresses (`--resolve`, LIVE_INFRA_RESOLVE); other names go to the system resolver. */
+  resolveOverrides?: ResolveOverrides;
 }
 
 export class RunResources {
   readonly api: TencentApiClient;
   readonly cosControl: CosClient;
   readonly cosBackend: CosClient;
+  readonly resolver: Resolver;
   readonly runId = randomBytes(6).toString("hex");
   private readonly sharedProbes = new Map<string, Promise<unknown>>();
   private conn?: Promise<Connection>;
@@ -42,6 +46,11 @@ export class RunResources {
       timeoutMs: requestTimeout,
     });
     this.cosControl = new CosClient({ ...opts.credentials, endpoints: opts.endpoints, timeoutMs: requestTimeout });
+    // A lookup answers well inside the check's own timeout, so a silent resolver is named as such.
+    this.resolver = new Resolver({
+      overrides: opts.resolveOverrides,
+      timeoutMs: Math.max(50, Math.min(DEFAULT_RESOLVE_TIMEOUT_MS, Math.floor(opts.timeoutMs * 0.75))),
+    });
     // The SDK refuses to sign with an empty key; a placeholder lets COS itself answer (an empty COSKEY_SECRECTKEY
     // then shows as SignatureDoesNotMatch, and the SecretId can still be tested). An empty SecretId is reported by
     // cos.secret-id without a request.
@@ -113,6 +122,8 @@ export class RunResources {
       runId: this.runId,
       probeCallback: this.opts.probeCallback,
       timeoutMs: this.opts.timeoutMs,
+      resolve: (host: string) => this.resolver.resolve(host, { signal }),
+      lookup: this.resolver.lookupFunction(),
     };
     return ctx;
   }

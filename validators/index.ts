@@ -12,6 +12,7 @@ import type { BackendConfig } from "../common/backend-config";
 import type { StackOutputs } from "../common/outputs";
 import { CATALOGUE, optInIds } from "./catalogue";
 import { RetryPolicy, resolveEndpoints } from "./clients";
+import { resolveOverrides } from "./clients/resolve";
 import { RunResources } from "./context";
 import { buildReport, Report } from "./report";
 import { ProgressEvent, RunnerCheck, runChecks } from "./runner";
@@ -33,7 +34,9 @@ export {
 export type { ReportFormat, RenderOptions, ProgressPrinter, ProgressPrinterOptions } from "./render";
 export { runChecks, selectChecks } from "./runner";
 export type { ProgressEvent, RunnerCheck, RunnerOptions, CheckOutcome, Selectable } from "./runner";
-export { withRetry, retrying, isTransient, RetryCounter, DEFAULT_RETRY } from "./clients";
+export { withRetry, retrying, isTransient, RetryCounter, DEFAULT_RETRY, resolveEndpoints, API_ENDPOINT_ENV, COS_ENDPOINT_ENV } from "./clients";
+export { Resolver, ResolveError, RESOLVE_ENV, parseResolveFlag, parseResolveEnv, resolveOverrides } from "./clients/resolve";
+export type { Resolution, ResolvedAddress, ResolveOverrides, ResolverOptions } from "./clients/resolve";
 export type { RetryPolicy, RetryOptions } from "./clients";
 export type { CheckStatus, Lang, Msg, Verdict, CheckContext, CheckBody, Control, Severity } from "./types";
 
@@ -68,7 +71,13 @@ export interface ValidationOptions {
   onProgress?(ev: ProgressEvent): void;
   /** Retry policy for throttling / 5xx / resets (default: 10 attempts, 100 ms doubling to 2 s, full jitter). */
   retry?: RetryPolicy;
-  /** Environment for endpoint variables (default process.env). */
+  /**
+   * How host names resolve, as `--resolve HOST:ADDR[,ADDR]` values (live.callback-public classifies the callback
+   * host's addresses; the callback probe connects there). Added to LIVE_INFRA_RESOLVE from `env`; a flag wins for
+   * its host. Undeclared names go to the system resolver. A malformed value throws an InputError.
+   */
+  resolve?: readonly string[];
+  /** Environment for endpoint and resolver variables (default process.env). */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -76,13 +85,16 @@ export interface ValidationOptions {
  * Runs the selected checks against a deployed stack and the backend's configuration and resolves with the report
  * (`version: 1`, checks in catalogue order, strings in `lang`, secrets scrubbed: SecretIds masked first 4 + last 4,
  * keys and passwords replaced). Never rejects because a check failed: failures are in the report. Rejects only with
- * an InputError for bad options (unknown check id in `only`, malformed endpoint URL).
+ * an InputError for bad options (unknown check id in `only`, malformed endpoint URL or `resolve` value), before any
+ * check runs.
  *
  * Every client, agent and connection it opens is closed before it resolves.
  */
 export async function runValidation(opts: ValidationOptions): Promise<Report> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
-  const endpoints = resolveEndpoints(opts.endpoints ?? {}, opts.env ?? process.env);
+  const env = opts.env ?? process.env;
+  const endpoints = resolveEndpoints(opts.endpoints ?? {}, env);
+  const overrides = resolveOverrides(opts.resolve ?? [], env);
   const startedAt = new Date();
   const t0 = Date.now();
   const res = new RunResources({
@@ -95,6 +107,7 @@ export async function runValidation(opts: ValidationOptions): Promise<Report> {
     timeoutMs,
     probeCallback: !!opts.probeCallback,
     retry: opts.retry,
+    resolveOverrides: overrides,
   });
   try {
     // Every control, bound to this run's resources; runChecks selects (and validates `only`) once.

@@ -4,7 +4,7 @@
  */
 import type { ProgressEvent } from "./runner";
 import type { Report, ReportCheck } from "./report";
-import { verdictLine } from "./report";
+import { presentFix, verdictLine } from "./report";
 import type { CheckStatus, Lang } from "./types";
 import { CATALOGUE } from "./catalogue";
 
@@ -68,9 +68,11 @@ export function renderText(report: Report, opts: RenderOptions): string {
     const kw = c.faqKeyword && (c.status === "fail" || c.status === "warn") ? `  [${c.faqKeyword}]` : "";
     out.push(`${label} ${c.id.padEnd(w)}  ${c.title}${kw}`);
     const indent = " ".repeat(8 + 1);
-    if (c.message) out.push(paint(color && c.status === "pass", SGR.dim, `${indent}${c.message}`));
-    if (c.status === "fail" || c.status === "warn" || c.status === "error") {
-      out.push(`${indent}${T.fix[lang]}${COLON[lang]}${c.remediation}`);
+    const problem = c.status === "fail" || c.status === "warn" || c.status === "error";
+    const shown = problem ? presentFix(c) : { message: c.message, fix: null };
+    if (shown.message) out.push(paint(color && c.status === "pass", SGR.dim, `${indent}${shown.message}`));
+    if (problem) {
+      if (shown.fix) out.push(`${indent}${T.fix[lang]}${COLON[lang]}${shown.fix}`);
       if (c.docUrl) out.push(`${indent}${T.doc[lang]}${COLON[lang]}${c.docUrl}`);
     }
   }
@@ -98,10 +100,24 @@ export function xmlEscape(s: string): string {
 
 const secs = (ms: number) => (ms / 1000).toFixed(3);
 
+/**
+ * A one-line summary of a check for places that repeat the message next to its full text (a JUnit failure's
+ * `message` attribute, a Markdown table cell): a problem's first sentence, so a fix inside the message is not
+ * printed twice.
+ */
+function summary(c: ReportCheck): string {
+  if (c.status === "pass" || c.status === "skip") return c.message;
+  const m = presentFix(c).message;
+  const ends = [m.indexOf("。"), m.indexOf(". "), m.indexOf("; Fix"), m.indexOf(" Fix:")].filter((i) => i > 0);
+  return ends.length ? m.slice(0, Math.min(...ends) + 1).trim() : m;
+}
+
 function detail(c: ReportCheck, lang: Lang): string {
-  const lines = [c.message];
+  const problem = c.status !== "pass" && c.status !== "skip";
+  const shown = problem ? presentFix(c) : { message: c.message, fix: null };
+  const lines = [shown.message];
   const k = COLON[lang];
-  if (c.status !== "pass" && c.status !== "skip") lines.push(`${T.fix[lang]}${k}${c.remediation}`);
+  if (shown.fix) lines.push(`${T.fix[lang]}${k}${shown.fix}`);
   if (c.docUrl) lines.push(`${T.doc[lang]}${k}${c.docUrl}`);
   if (c.faqKeyword) lines.push(`${T.keyword[lang]}${k}${c.faqKeyword}`);
   lines.push(`${T.evidence[lang]}${k}${JSON.stringify(c.evidence)}`);
@@ -126,8 +142,8 @@ export function renderJunit(report: Report, opts: RenderOptions): string {
     const area = c.id.split(".")[0];
     out.push(`    <testcase${a("classname", `live-infra.${area}`)}${a("name", `${c.id}: ${c.title}`)}${a("time", secs(c.durationMs))}>`);
     const body = xmlEscape(detail(c, opts.lang));
-    if (c.status === "fail") out.push(`      <failure${a("message", c.message)}${a("type", c.faqKeyword ?? "fail")}>${body}</failure>`);
-    else if (c.status === "error") out.push(`      <error${a("message", c.message)}${a("type", "error")}>${body}</error>`);
+    if (c.status === "fail") out.push(`      <failure${a("message", summary(c))}${a("type", c.faqKeyword ?? "fail")}>${body}</failure>`);
+    else if (c.status === "error") out.push(`      <error${a("message", summary(c))}${a("type", "error")}>${body}</error>`);
     else if (c.status === "skip") out.push(`      <skipped${a("message", c.message)}/>`);
     if (c.status === "warn") out.push(`      <system-out>${xmlEscape(`WARN: ${detail(c, opts.lang)}`)}</system-out>`);
     else if (c.status === "pass") out.push(`      <system-out>${body}</system-out>`);
@@ -163,7 +179,7 @@ export function renderMarkdown(report: Report, opts: RenderOptions): string {
   out.push("|---|---|---|---|---|");
   for (const c of report.checks) {
     out.push(
-      `| ${MD_ICON[c.status]} | \`${c.id}\` ${mdEscape(c.title)} | ${c.status} | ${c.faqKeyword ? mdEscape(c.faqKeyword) : ""} | ${mdEscape(c.message)} |`,
+      `| ${MD_ICON[c.status]} | \`${c.id}\` ${mdEscape(c.title)} | ${c.status} | ${c.faqKeyword ? mdEscape(c.faqKeyword) : ""} | ${mdEscape(summary(c))} |`,
     );
   }
   const problems = report.checks.filter((c) => c.status === "fail" || c.status === "warn" || c.status === "error");
@@ -174,9 +190,12 @@ export function renderMarkdown(report: Report, opts: RenderOptions): string {
       out.push("");
       out.push(`### ${MD_ICON[c.status]} \`${c.id}\` ${mdEscape(c.title)}`);
       out.push("");
-      out.push(mdEscape(c.message));
-      out.push("");
-      out.push(`**${T.fix[lang]}:** ${mdEscape(c.remediation)}`);
+      const shown = presentFix(c);
+      out.push(mdEscape(shown.message));
+      if (shown.fix) {
+        out.push("");
+        out.push(`**${T.fix[lang]}:** ${mdEscape(shown.fix)}`);
+      }
       if (c.docUrl) {
         out.push("");
         out.push(`**${T.doc[lang]}:** <${encodeURI(decodeURI(c.docUrl))}>`);

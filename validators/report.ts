@@ -92,8 +92,8 @@ export interface BuildReportOptions {
 
 /** Remediation of an `error`: the check has no verdict, so its own fix would mislead (e.g. "bind the template"). */
 export const ERROR_REMEDIATION: Msg = {
-  zh: "该检查未能完成，没有结论：确认本机能访问腾讯云 API / COS 端点和数据库、TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY 有效，然后重新运行（服务较慢时可加大 --timeout）。",
-  en: "The check could not finish, so it has no verdict: make sure this machine reaches the Tencent Cloud API / COS endpoints and the database, and that TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY are valid, then run again (raise --timeout if a service is slow).",
+  zh: "该检查未能完成，没有结论：确认本机能访问腾讯云 API / COS 端点、数据库和 DNS 解析（或用 --resolve 声明主机地址）、TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY 有效，然后重新运行（服务较慢时可加大 --timeout）。",
+  en: "The check could not finish, so it has no verdict: make sure this machine reaches the Tencent Cloud API / COS endpoints, the database and a DNS resolver (or declare host addresses with --resolve), and that TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY are valid, then run again (raise --timeout if a service is slow).",
 };
 
 /** Builds the report from the runner's outcomes (any order); checks come out in the controls' order. */
@@ -133,6 +133,29 @@ export function buildReport(outcomes: readonly CheckOutcome[], opts: BuildReport
     checks,
   };
   return scrub(report, opts.secrets);
+}
+
+const FIX_LABEL = /(?:Fix|修复)\s*[:：]\s*$/;
+
+/**
+ * How a check's message and fix are shown, so the fix is printed once: a message that ends with its own fix
+ * ("… Fix: run X", as db.schema's assessment words it) is shown without it and the fix once on its Fix line; a
+ * message that states the fix elsewhere is shown alone (`fix` null); any other message is followed by the fix.
+ */
+export function presentFix(c: Pick<ReportCheck, "message" | "remediation">): { message: string; fix: string | null } {
+  const fix = c.remediation.trim();
+  if (!fix) return { message: c.message, fix: null };
+  const variants = [fix, fix[0].toLowerCase() + fix.slice(1), fix[0].toUpperCase() + fix.slice(1)];
+  for (const v of variants) {
+    const at = c.message.lastIndexOf(v);
+    if (at < 0) continue;
+    const before = c.message.slice(0, at);
+    if (c.message.slice(at + v.length).trim() === "" && FIX_LABEL.test(before)) {
+      return { message: before.replace(FIX_LABEL, "").trimEnd(), fix };
+    }
+    return { message: c.message, fix: null };
+  }
+  return { message: c.message, fix };
 }
 
 /** 0 when nothing is fail or error, else 1 (the CLI's exit code). */

@@ -5,7 +5,9 @@
 import type { BackendConfig } from "../common/backend-config";
 import type { StackOutputs } from "../common/outputs";
 import type { Connection } from "mysql2/promise";
+import type { LookupFunction } from "net";
 import type { ApiService, CosClient } from "./clients";
+import type { Resolution } from "./clients/resolve";
 
 export type Lang = "zh" | "en";
 
@@ -28,7 +30,11 @@ export interface Verdict {
   evidence?: Record<string, unknown>;
   /** Overrides the control's FAQ keyword for this outcome (e.g. cos.bucket with a wrong APPID). */
   faqKeyword?: string;
-  /** Overrides the control's remediation for this outcome. */
+  /**
+   * The one fix for this outcome, when it differs from the control's (e.g. naming the file the user gave). A message
+   * states what was found; when it also states the fix (db.schema), the remediation is that same text, and the
+   * renderers print it once.
+   */
   remediation?: Msg;
 }
 
@@ -77,6 +83,13 @@ export interface CheckContext {
   probeCallback: boolean;
   /** Per-check timeout, ms (for bounding a check's own I/O, e.g. the callback POST). */
   timeoutMs: number;
+  /**
+   * Every address of a host name: a declared override (`--resolve`, LIVE_INFRA_RESOLVE) or the system resolver,
+   * bounded by a timeout and the check's signal. Rejects with a ResolveError (clients/resolve.ts).
+   */
+  resolve(host: string): Promise<Resolution>;
+  /** A `lookup` for connections a check opens itself (the callback probe): honours the same overrides. */
+  lookup: LookupFunction;
 }
 
 /** Clients handed to a shared probe: they retry under the run's lifetime, not one check's. */

@@ -4,12 +4,14 @@
  * naming the file, line and field; messages never quote the file's text (it holds keys).
  */
 import Ajv from "ajv";
-import { InputError, lineOf, parseJsonFile } from "../errors";
+import { checkInputSize, InputError, lineOf, MAX_VALUE_LENGTH, parseJsonFile } from "../errors";
+import { getOwn } from "../records";
 import {
   BackendConfig,
   fromBackendValues,
   isPortNumber,
   OUT_DEFINE_KEYS,
+  OutDefineKey,
   pickOutDefineValues,
   ROUTE_DB_KEYS,
   toBackendValues,
@@ -30,7 +32,8 @@ import {
  *   "logDir": "/data/live_demo_service/log"
  * }
  * ```
- * COSKEY_APPID and DB.PORT may be numbers or digit strings; `logDir` is optional.
+ * COSKEY_APPID and DB.PORT may be numbers or digit strings; `logDir` is optional; strings are at most 4096
+ * characters.
  */
 export interface BackendConfigJson {
   API_KEY: string;
@@ -51,39 +54,47 @@ export const BACKEND_CONFIG_JSON_SCHEMA = {
   additionalProperties: false,
   required: [...OUT_DEFINE_KEYS, "DB"],
   properties: {
-    $schema: { type: "string" },
-    API_KEY: { type: "string" },
-    COSKEY_BUCKET: { type: "string", minLength: 1 },
-    COSKEY_BUCKET_REGION: { type: "string", minLength: 1 },
-    COSKEY_APPID: { anyOf: [{ type: "integer", minimum: 0 }, { type: "string", pattern: "^[0-9]+$" }] },
-    COSKEY_SECRECTID: { type: "string" },
-    COSKEY_SECRECTKEY: { type: "string" },
+    $schema: { type: "string", maxLength: MAX_VALUE_LENGTH },
+    API_KEY: { type: "string", maxLength: MAX_VALUE_LENGTH },
+    COSKEY_BUCKET: { type: "string", minLength: 1, maxLength: MAX_VALUE_LENGTH },
+    COSKEY_BUCKET_REGION: { type: "string", minLength: 1, maxLength: MAX_VALUE_LENGTH },
+    COSKEY_APPID: { anyOf: [{ type: "integer", minimum: 0 }, { type: "string", pattern: "^[0-9]+$", maxLength: 32 }] },
+    COSKEY_SECRECTID: { type: "string", maxLength: MAX_VALUE_LENGTH },
+    COSKEY_SECRECTKEY: { type: "string", maxLength: MAX_VALUE_LENGTH },
     DB: {
       type: "object",
       additionalProperties: false,
       required: [...ROUTE_DB_KEYS],
       properties: {
-        HOST: { type: "string", minLength: 1 },
+        HOST: { type: "string", minLength: 1, maxLength: MAX_VALUE_LENGTH },
         PORT: {
           anyOf: [
             { type: "integer", minimum: 1, maximum: 65535 },
             { type: "string", pattern: "^[0-9]{1,5}$" },
           ],
         },
-        DBNAME: { type: "string", minLength: 1 },
-        USER: { type: "string", minLength: 1 },
-        PASSWD: { type: "string" },
+        DBNAME: { type: "string", minLength: 1, maxLength: MAX_VALUE_LENGTH },
+        USER: { type: "string", minLength: 1, maxLength: MAX_VALUE_LENGTH },
+        PASSWD: { type: "string", maxLength: MAX_VALUE_LENGTH },
       },
     },
-    logDir: { type: "string" },
+    logDir: { type: "string", maxLength: MAX_VALUE_LENGTH },
   },
 } as const;
 
 type JsonValidator = ((doc: unknown) => boolean) & { errors?: unknown };
 let validateJson: JsonValidator | undefined;
 
+/** A JSON pointer's parts as a dotted field name; parts that are not plain names are quoted and cut short. */
+function fieldName(parts: string[]): string {
+  return parts
+    .map((p) => (/^[A-Za-z0-9_$-]{1,64}$/.test(p) ? p : JSON.stringify(p.length > 64 ? `${p.slice(0, 64)}…` : p)))
+    .join(".");
+}
+
 /** Parses the text of a `--backend-config` JSON file (shape {@link BackendConfigJson}). */
 export function parseBackendConfigJson(text: string, file: string): BackendConfig {
+  checkInputSize(text, file);
   const doc = parseJsonFile(text, file); // never quotes the file's text (it holds keys)
   // Line of the first `"key"` in the text, if any.
   const keyLine = (key: string): number | undefined => {
@@ -97,18 +108,21 @@ export function parseBackendConfigJson(text: string, file: string): BackendConfi
   if (!validateJson!(doc)) {
     const errs = (validateJson!.errors ?? []) as Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>;
     const e = errs.find((x) => x.params && ("missingProperty" in x.params || "additionalProperty" in x.params)) ?? errs[0];
-    const ptr = e.instancePath.split("/").filter(Boolean);
-    const field = [...ptr, ...(e.params && "missingProperty" in e.params ? [String(e.params.missingProperty)] : []),
-      ...(e.params && "additionalProperty" in e.params ? [String(e.params.additionalProperty)] : [])].join(".");
-    const leaf = e.params && "additionalProperty" in e.params ? String(e.params.additionalProperty) : ptr[ptr.length - 1];
+    const ptr = e.instancePath.split("/").filter(Boolean).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const extra = e.params && "additionalProperty" in e.params ? String(e.params.additionalProperty) : undefined;
+    const missing = e.params && "missingProperty" in e.params ? String(e.params.missingProperty) : undefined;
+    const field = fieldName([...ptr, ...(missing !== undefined ? [missing] : []), ...(extra !== undefined ? [extra] : [])]);
+    const leaf = extra ?? ptr[ptr.length - 1];
     const line = (leaf ? keyLine(leaf) : undefined) ?? 1;
     let what = e.message ?? "is not valid";
-    if (e.params && "additionalProperty" in e.params) what = "is not a known key (check the spelling; the backend uses COSKEY_SECRECTID/COSKEY_SECRECTKEY)";
-    else if (e.params && "missingProperty" in e.params) what = "is required";
+    if (extra !== undefined) what = "is not a known key (check the spelling; the backend uses COSKEY_SECRECTID/COSKEY_SECRECTKEY)";
+    else if (missing !== undefined) what = "is required";
     else if (e.message?.startsWith("must match a schema in anyOf")) what = "must be a number or a string of digits";
     throw new InputError(`${file}:${line}: ${field || "(document)"} ${what}`);
   }
-  const j = doc as BackendConfigJson;
+  const j = doc as Record<string, unknown>;
+  const dbDoc = getOwn(j, "DB") as Record<string, unknown>;
+  const str = (obj: Record<string, unknown>, key: string) => String(getOwn(obj, key));
   const locate = (key: string) => {
     const line = keyLine(key);
     return line !== undefined ? `${file}:${line}` : file;
@@ -116,12 +130,13 @@ export function parseBackendConfigJson(text: string, file: string): BackendConfi
   const locations: Record<string, string> = {};
   for (const k of OUT_DEFINE_KEYS) locations[k] = locate(k);
   for (const k of ROUTE_DB_KEYS) locations[`DB.${k}`] = locate(k);
-  const port = Number(j.DB.PORT);
+  const port = Number(getOwn(dbDoc, "PORT"));
   if (!isPortNumber(port)) throw new InputError(`${locate("PORT")}: DB.PORT must be a port number (1-65535)`);
+  const logDir = getOwn(j, "logDir");
   return fromBackendValues(
-    pickOutDefineValues(j),
-    { HOST: j.DB.HOST, PORT: port, DBNAME: j.DB.DBNAME, USER: j.DB.USER, PASSWD: j.DB.PASSWD },
-    { kind: "json", logDir: j.logDir, locations },
+    pickOutDefineValues(Object.fromEntries(OUT_DEFINE_KEYS.map((k) => [k, str(j, k)])) as Record<OutDefineKey, string>),
+    { HOST: str(dbDoc, "HOST"), PORT: port, DBNAME: str(dbDoc, "DBNAME"), USER: str(dbDoc, "USER"), PASSWD: str(dbDoc, "PASSWD") },
+    { kind: "json", logDir: typeof logDir === "string" ? logDir : undefined, locations },
   );
 }
 

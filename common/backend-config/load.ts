@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { InputError } from "../errors";
+import { InputError, MAX_INPUT_FILE_BYTES } from "../errors";
 import { parseRouteIni } from "./ini";
 import { parseBackendConfigJson } from "./json-form";
 import { BackendConfig, DEFAULT_BACKEND_DIR, fromBackendValues, OUT_DEFINE_FILE, OUT_DEFINE_KEYS, ROUTE_INI_FILE } from "./model";
@@ -12,8 +12,13 @@ import { parseOutDefine } from "./php";
 
 function readText(file: string, what: string): string {
   try {
+    // A huge file (a log, a dump given by mistake) is refused before it is read.
+    if (fs.statSync(file).size > MAX_INPUT_FILE_BYTES) {
+      throw new InputError(`${file}: ${what} is larger than ${MAX_INPUT_FILE_BYTES / 1024 / 1024} MiB; pass the backend's own file`);
+    }
     return fs.readFileSync(file, "utf8");
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(
       `${file}: cannot read ${what} (${code ?? (err as Error).message}). ` +

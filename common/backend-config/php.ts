@@ -1,12 +1,13 @@
 /**
  * conf/OutDefine.php: PHP `define('NAME', value);` statements. Keys read: API_KEY, COSKEY_BUCKET,
  * COSKEY_BUCKET_REGION, COSKEY_APPID, COSKEY_SECRECTID, COSKEY_SECRECTKEY (the backend's own spelling "SECRECT").
- * Every problem is an InputError naming the file and line; messages never quote a value (it may be a secret).
+ * Every problem is an InputError naming the file and line; messages never quote a value (it may be a secret), and
+ * of the names in the file only the template's own constant names.
  */
-import { InputError, lineOf } from "../errors";
+import { checkInputSize, InputError, lineOf, MAX_VALUE_LENGTH } from "../errors";
 import { OUT_DEFINE_KEYS, OutDefineKey, OutDefineValues, pickOutDefineValues } from "./model";
 
-/** One `define()` found in a PHP file. */
+/** One `define()` (or `const NAME = value;`) found in a PHP file. */
 export interface PhpDefine {
   name: string;
   /** Strings unescaped; numbers, true/false/null as their literal text. */
@@ -15,18 +16,35 @@ export interface PhpDefine {
   line: number;
 }
 
+/** Constant names of the backend's template: the only names from the file a message may quote. */
+const TEMPLATE_NAMES: ReadonlySet<string> = new Set<string>([...OUT_DEFINE_KEYS, "COSKEY_EXPIRED_TIME", "IM_SDKAPPID", "IM_SECRETKEY"]);
+
+function defineWords(name: string): string {
+  return TEMPLATE_NAMES.has(name) ? `define('${name}', …)` : "define(…)";
+}
+
 /**
- * Parses the `define('NAME', value);` statements of a PHP file. Handles single and double quotes with PHP's escape
- * rules, numbers, true/false/null, `//`, `#` and `/* *\/` comments, `<?php` / `?>`, any spacing. Anything else at
- * statement level is skipped up to its `;`. A define that is not well formed is an InputError `file:line`.
+ * Parses the `define('NAME', value);` and `const NAME = value;` statements of a PHP file, as PHP would run it:
+ * only the code between `<?php` (or `<?`) and `?>` counts (text outside is output, not code, and a file without
+ * an opening tag defines nothing — an InputError here); `?>` also ends a statement. Handles single and double
+ * quotes with PHP's escape rules, numbers, true/false/null, `//`, `#` and `/* *\/` comments, any spacing. Anything
+ * else at statement level is skipped up to its `;`. A define that is not well formed is an InputError `file:line`.
  */
 export function parsePhpDefines(text: string, file: string): PhpDefine[] {
+  checkInputSize(text, file);
   const out: PhpDefine[] = [];
-  let i = 0;
   const n = text.length;
   const fail = (at: number, what: string): never => {
     throw new InputError(`${file}:${lineOf(text, at)}: ${what}`);
   };
+  const firstTag = text.indexOf("<?");
+  if (firstTag < 0) {
+    if (text.trim()) fail(0, 'no "<?php" opening tag: PHP prints such a file instead of running it, so it defines nothing; start it with <?php');
+    return out;
+  }
+  let i = firstTag;
+  /** Number of "?>" passed: a closing tag ends the statement before it. */
+  let closeTags = 0;
   const skipSpace = () => {
     for (;;) {
       while (i < n && /\s/.test(text[i])) i++;
@@ -42,7 +60,10 @@ export function parsePhpDefines(text: string, file: string): PhpDefine[] {
       } else if (text.startsWith("<?", i)) {
         i += 2;
       } else if (text.startsWith("?>", i)) {
-        i += 2;
+        // Back to output until the next opening tag.
+        closeTags++;
+        const next = text.indexOf("<?", i + 2);
+        i = next < 0 ? n : next;
       } else return;
     }
   };
@@ -51,8 +72,8 @@ export function parsePhpDefines(text: string, file: string): PhpDefine[] {
     if (at >= n) return "the end of the file";
     const c = text[at];
     if (c === "'" || c === '"') return "a quoted string";
-    if (/[A-Za-z0-9_$\\]/.test(c)) return "a bare word or number";
-    return `"${c}"`;
+    if (/[A-Za-z0-9_$\\\u0080-\uffff]/.test(c)) return "a bare word or number";
+    return JSON.stringify(c);
   };
   const readString = (): string => {
     const q = text[i];
@@ -73,7 +94,7 @@ export function parsePhpDefines(text: string, file: string): PhpDefine[] {
           }
         } else {
           const map: Record<string, string> = { n: "\n", t: "\t", r: "\r", v: "\v", f: "\f", e: "\x1b", "\\": "\\", $: "$", '"': '"', "0": "\0" };
-          if (c in map) {
+          if (Object.prototype.hasOwnProperty.call(map, c)) {
             s += map[c];
             i += 2;
           } else {
@@ -97,56 +118,82 @@ export function parsePhpDefines(text: string, file: string): PhpDefine[] {
     if (text[i] !== ch) fail(i, `${what}: expected "${ch}" but found ${found(i)}`);
     i++;
   };
+  /** A constant's value: a quoted string, a number, or true/false/null. */
+  const readValue = (who: string): Pick<PhpDefine, "value" | "kind"> => {
+    skipSpace();
+    if (text[i] === "'" || text[i] === '"') return { value: readString(), kind: "string" };
+    const num = /^[-+]?(?:0x[0-9a-fA-F]+|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)/.exec(text.slice(i, i + 64));
+    const lit = /^(?:true|false|null)\b/i.exec(text.slice(i, i + 8));
+    if (num) {
+      i += num[0].length;
+      return { value: num[0].replace(/^\+/, ""), kind: "number" };
+    }
+    if (lit) {
+      i += lit[0].length;
+      return { value: lit[0].toLowerCase(), kind: "literal" };
+    }
+    return fail(i, `${who}: the value must be a quoted string or a number`);
+  };
+  /** After a statement: ";" or a closing tag; anything else is an error at `at`'s statement. */
+  const endStatement = (who: string) => {
+    const before = closeTags;
+    skipSpace();
+    if (text[i] === ";") i++;
+    else if (closeTags === before) fail(i, `${who}: missing ";" after the statement`);
+  };
+  const push = (name: string, v: Pick<PhpDefine, "value" | "kind">, at: number, who: string) => {
+    if (v.value.length > MAX_VALUE_LENGTH) fail(at, `${who}: the value is longer than ${MAX_VALUE_LENGTH} characters`);
+    out.push({ name, value: v.value, kind: v.kind, line: lineOf(text, at) });
+  };
 
   while (true) {
     skipSpace();
     if (i >= n) break;
     const word = /^[A-Za-z_\\][A-Za-z0-9_\\]*/.exec(text.slice(i, i + 64));
-    if (word && word[0].replace(/^\\/, "").toLowerCase() === "define") {
+    const keyword = word ? word[0].replace(/^\\/, "").toLowerCase() : "";
+    if (keyword === "define") {
       const at = i;
-      i += word[0].length;
+      i += word![0].length;
       expect("(", "define");
       skipSpace();
       if (text[i] !== "'" && text[i] !== '"') fail(i, "define(): the constant name must be a quoted string");
       const name = readString();
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(at, `define(): "${name}" is not a valid constant name`);
-      expect(",", `define('${name}', …)`);
-      skipSpace();
-      let value: string;
-      let kind: PhpDefine["kind"];
-      if (text[i] === "'" || text[i] === '"') {
-        value = readString();
-        kind = "string";
-      } else {
-        const num = /^[-+]?(?:0x[0-9a-fA-F]+|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)/.exec(text.slice(i, i + 64));
-        const lit = /^(?:true|false|null)\b/i.exec(text.slice(i, i + 8));
-        if (num) {
-          value = num[0].replace(/^\+/, "");
-          kind = "number";
-          i += num[0].length;
-        } else if (lit) {
-          value = lit[0].toLowerCase();
-          kind = "literal";
-          i += lit[0].length;
-        } else {
-          fail(i, `define('${name}', …): the value must be a quoted string or a number`);
-          throw new Error("unreachable");
-        }
-      }
+      if (name.length > 256) fail(at, "define(): the constant name is longer than 256 characters");
+      const who = defineWords(name);
+      expect(",", who);
+      const value = readValue(who);
       skipSpace();
       // Optional third argument (case_insensitive), seen in old PHP code.
       if (text[i] === ",") {
         i++;
         skipSpace();
         const lit = /^(?:true|false)\b/i.exec(text.slice(i, i + 6));
-        if (!lit) fail(i, `define('${name}', …): unexpected third argument`);
+        if (!lit) fail(i, `${who}: unexpected third argument`);
         i += lit![0].length;
       }
-      expect(")", `define('${name}', …)`);
-      skipSpace();
-      if (text[i] === ";") i++;
-      else if (i < n) fail(i, `define('${name}', …): missing ";" after the statement`);
-      out.push({ name, value, kind, line: lineOf(text, at) });
+      expect(")", who);
+      endStatement(who);
+      push(name, value, at, who);
+    } else if (keyword === "const") {
+      // const NAME = value[, NAME2 = value2];
+      i += word![0].length;
+      for (;;) {
+        skipSpace();
+        const at = i;
+        const nm = /^[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*/.exec(text.slice(i, i + 257));
+        if (!nm) fail(i, "const: expected a constant name");
+        i += nm![0].length;
+        const who = TEMPLATE_NAMES.has(nm![0]) ? `const ${nm![0]}` : "const";
+        expect("=", who);
+        push(nm![0], readValue(who), at, who);
+        skipSpace();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
+        endStatement(who);
+        break;
+      }
     } else {
       // Not a define: skip this statement (strings and comments included) up to its ";".
       const at = i;
@@ -162,26 +209,37 @@ export function parsePhpDefines(text: string, file: string): PhpDefine[] {
   return out;
 }
 
+/** The string PHP makes of a constant's value where the backend uses it (true → "1", false and null → ""). */
+function phpString(d: PhpDefine): string {
+  if (d.kind !== "literal") return d.value;
+  return d.value === "true" ? "1" : "";
+}
+
 /** Parses OutDefine.php text; the six keys are required. A key defined twice keeps its first value, as PHP does. */
 export function parseOutDefine(text: string, file: string): { values: OutDefineValues; lines: Record<string, number> } {
   const defines = parsePhpDefines(text, file);
-  const values: Record<string, string> = {};
-  const lines: Record<string, number> = {};
+  const values = new Map<string, string>();
+  const lines = new Map<string, number>();
   for (const d of defines) {
     // PHP ignores a second define() of the same name (with a warning): the first one counts.
-    if (d.name in values) continue;
-    values[d.name] = d.value;
-    lines[d.name] = d.line;
+    if (values.has(d.name)) continue;
+    values.set(d.name, phpString(d));
+    lines.set(d.name, d.line);
   }
-  const missing = OUT_DEFINE_KEYS.filter((k) => !(k in values));
+  const missing = OUT_DEFINE_KEYS.filter((k) => !values.has(k));
   if (missing.length) {
     const hints: string[] = [];
     for (const k of missing) {
       const misspelt = k.replace("SECRECT", "SECRET");
-      if (misspelt !== k && misspelt in values) {
+      if (misspelt !== k && values.has(misspelt)) {
         hints.push(
-          `line ${lines[misspelt]} defines ${misspelt}, but the backend reads ${k} (spelt "SECRECT") — rename it`,
+          `line ${lines.get(misspelt)} defines ${misspelt}, but the backend reads ${k} (spelt "SECRECT") — rename it`,
         );
+        continue;
+      }
+      const near = [...values.keys()].find((name) => name !== k && name.trim().toUpperCase() === k);
+      if (near !== undefined) {
+        hints.push(`line ${lines.get(near)} defines a name that differs from ${k} in case or spaces; PHP constant names are exact`);
       }
     }
     throw new InputError(
@@ -191,11 +249,14 @@ export function parseOutDefine(text: string, file: string): { values: OutDefineV
     );
   }
   for (const k of ["COSKEY_APPID"] as const) {
-    if (!/^\d+$/.test(values[k])) {
-      throw new InputError(`${file}:${lines[k]}: ${k} must be the account's numeric APPID (e.g. 1250000000)`);
+    if (!/^\d+$/.test(values.get(k)!)) {
+      throw new InputError(`${file}:${lines.get(k)}: ${k} must be the account's numeric APPID (e.g. 1250000000)`);
     }
   }
-  return { values: pickOutDefineValues(values as Record<OutDefineKey, string>), lines };
+  const picked = Object.fromEntries(OUT_DEFINE_KEYS.map((k) => [k, values.get(k)!])) as Record<OutDefineKey, string>;
+  const lineRecord: Record<string, number> = Object.create(null);
+  for (const [k, l] of lines) lineRecord[k] = l;
+  return { values: pickOutDefineValues(picked), lines: lineRecord };
 }
 
 /** Quotes a value as a single-quoted PHP string. */

@@ -13,7 +13,7 @@
  * | # | step                                   | outcome when it fails                                     | source             |
  * |---|----------------------------------------|-----------------------------------------------------------|--------------------|
  * | 0 | every answer                           | carries x-cos-request-id, x-cos-trace-id, Server: tencent-cos | [7730], SDK retry logic (§4.5) |
- * | 1 | Host → bucket + region, or service host; method/sub-resource → operation | 400 InvalidURI / 405 MethodNotAllowed / 501 NotImplemented | silent |
+ * | 1 | Host → bucket + region, or service host; method/sub-resource → operation | 400 InvalidURI / 405 MethodNotAllowed (a served sub-resource with another method, anything but GET on the service host) / 501 NotImplemented (sub-resources and methods not modelled, e.g. ?lifecycle, PUT Bucket) | silent |
  * | 2 | injected faults (ctx.faults.decide("cos", Operation)): delay, then drop, throttle, 5xx | socket destroyed / 503 SlowDown / 500 InternalError | sandbox feature; codes [7730] |
  * | 3 | bucket lookup (bucket host only)       | 404 NoSuchBucket "The specified bucket does not exist."   | [7730]; deciding it before authentication: silent |
  * | 4 | region: the bucket exists but in another region than the Host names | 404 NoSuchBucket (no redirect, no x-cos-bucket-region) | [3p] AceDataCloud/Nexior#804, zfile-dev/zfile#200; official docs silent |
@@ -21,11 +21,12 @@
  * | 6 | q-sign-time / q-key-time window        | end < now: 403 AccessDenied "Request has expired"; start > now + 60 s: 403 RequestTimeTooSkewed | [7730], SDK clock-skew logic (§4.5); the 60 s tolerance and the order of 6 before 7 are silent |
  * | 7 | q-ak (SecretId) known and active       | 403 InvalidAccessKeyId "The Access Key Id you provided does not exist in our records." | [40105], [3p] cos-php-sdk-v5#57 |
  * | 8 | signature over the declared q-header-list / q-url-param-list, the decoded path | 403 SignatureDoesNotMatch "The Signature you specified is invalid." | [7778]; message [3p] cloud.tencent.com/developer/ask/25123 |
- * | 9 | authorisation: owner keys always; sub-user keys by CAM policy, action `cos:<Operation>`, resource `qcs::cos:<region>:uid/<appid>:<bucket>/<key>` (bucket operations: `.../<bucket>/`); anonymous only on public-read(-write) buckets | 403 AccessDenied "Access Denied." | [7730]; resource format: COS CAM docs (§6.1); evaluation details silent |
- * | 10| the operation itself (operations.ts)    | 404 NoSuchKey / NoSuchCORSConfiguration, 400 BadDigest / EntityTooLarge | [7730], §4.3 |
+ * | 9 | authorisation: owner keys always; sub-user keys by CAM policy, action `cos:<Operation>`, resource `qcs::cos:<region>:uid/<appid>:<bucket>/<key>` (bucket operations: `.../<bucket>/`); anonymous only on public-read(-write) buckets. DeleteMultipleObjects: keys are authorised one by one in step 10 | 403 AccessDenied "Access Denied." | [7730]; resource format: COS CAM docs (§6.1); evaluation details and the per-key check: silent |
+ * | 10| the operation itself (operations.ts)    | 404 NoSuchKey / NoSuchCORSConfiguration / NoSuchTagSet, 409 BucketNotEmpty, 400 BadDigest / MalformedXML / InvalidArgument / InvalidRequest / EntityTooLarge, 501 NotImplemented (ACL grants and ResponseVary the state cannot hold) | [7730], §4.3, §9.7; PUT/DELETE Bucket tagging 204, PUT cors/acl 200 (COS API pages); MalformedXML vs InvalidArgument for a bad value: silent |
  *
  * HEAD answers never carry a body: a HEAD error is the status code alone (404 for NoSuchBucket/NoSuchKey) [HEAD].
- * DELETE of a missing key answers 204 (S3-like; unconfirmed for COS).
+ * DELETE of a missing key answers 204 (S3-like; unconfirmed for COS); so do DELETE Bucket cors and DELETE Bucket
+ * tagging when nothing is configured (unconfirmed).
  */
 import type { IncomingMessage, ServerResponse } from "http";
 import { randomBytes } from "crypto";
@@ -98,18 +99,48 @@ function parseQuery(raw: string): Record<string, string> | undefined {
   return out;
 }
 
+/** Sub-resources the sandbox serves, by method; another method on them is MethodNotAllowed. */
+const BUCKET_SUBRESOURCES: Record<string, Partial<Record<string, CosOperation>>> = {
+  cors: { GET: "GetBucketCORS", PUT: "PutBucketCORS", DELETE: "DeleteBucketCORS" },
+  acl: { GET: "GetBucketACL", PUT: "PutBucketACL" },
+  tagging: { GET: "GetBucketTagging", PUT: "PutBucketTagging", DELETE: "DeleteBucketTagging" },
+  delete: { POST: "DeleteMultipleObjects" },
+};
+
+/**
+ * COS sub-resources the sandbox does not model: answered NotImplemented instead of being taken for a plain
+ * GET/PUT of the bucket or object (query names as q-url-param-list spells them, lower case).
+ */
+const UNMODELLED_SUBRESOURCES = [
+  "accelerate", "acl", "append", "domain", "encryption", "intelligenttiering", "inventory", "lifecycle", "location",
+  "logging", "notification", "object-lock", "origin", "partnumber", "policy", "referer", "replication", "restore",
+  "select", "tagging", "uploadid", "uploads", "versioning", "versions", "website",
+];
+
 function operationOf(method: string, target: Target, key: string, query: Record<string, string>): CosOperation | CosError {
   if (target.serviceHost) {
     if (method === "GET" && key === "") return "GetService";
-    return new CosError(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+    return E.methodNotAllowed();
   }
   if (key === "") {
-    if ("cors" in query) return method === "GET" ? "GetBucketCORS" : new CosError(501, "NotImplemented", "The sandbox implements GET Bucket cors only.");
-    if ("acl" in query) return method === "GET" ? "GetBucketACL" : new CosError(501, "NotImplemented", "The sandbox implements GET Bucket acl only.");
-    if (method === "HEAD") return "HeadBucket";
-    if (method === "GET") return "GetBucket";
-    return new CosError(501, "NotImplemented", `The sandbox does not implement ${method} on a bucket.`);
+    for (const [sub, byMethod] of Object.entries(BUCKET_SUBRESOURCES)) {
+      if (sub in query) return byMethod[method] ?? E.methodNotAllowed();
+    }
+    const other = UNMODELLED_SUBRESOURCES.find((sub) => sub in query);
+    if (other) return E.notImplemented(`The sandbox does not implement the bucket sub-resource ?${other}.`);
+    switch (method) {
+      case "HEAD":
+        return "HeadBucket";
+      case "GET":
+        return "GetBucket";
+      case "DELETE":
+        return "DeleteBucket";
+      default:
+        return E.notImplemented(`The sandbox does not implement ${method} on a bucket.`);
+    }
   }
+  const other = UNMODELLED_SUBRESOURCES.find((sub) => sub in query);
+  if (other) return E.notImplemented(`The sandbox does not implement the object sub-resource ?${other}.`);
   switch (method) {
     case "PUT":
       return "PutObject";
@@ -120,7 +151,7 @@ function operationOf(method: string, target: Target, key: string, query: Record<
     case "DELETE":
       return "DeleteObject";
     default:
-      return new CosError(501, "NotImplemented", `The sandbox does not implement ${method} on an object.`);
+      return E.notImplemented(`The sandbox does not implement ${method} on an object.`);
   }
 }
 
@@ -160,6 +191,8 @@ function appIdOf(bucket: string, state: State): string {
   const m = /-(\d+)$/.exec(bucket);
   return m ? m[1] : state.appId;
 }
+
+const invalidUri = () => new CosError(400, "InvalidURI", "Could not parse the specified URI.");
 
 type Caller = { kind: "anonymous" } | { kind: "key"; cred: Credential };
 
@@ -214,19 +247,30 @@ function authenticate(
 }
 
 const PUBLIC_READ_OPS: ReadonlySet<CosOperation> = new Set(["HeadBucket", "GetBucket", "GetObject", "HeadObject"]);
-const PUBLIC_WRITE_OPS: ReadonlySet<CosOperation> = new Set(["PutObject", "DeleteObject"]);
+const PUBLIC_WRITE_OPS: ReadonlySet<CosOperation> = new Set(["PutObject", "DeleteObject", "DeleteMultipleObjects"]);
+/** Operations a key holder is authorised for key by key in the handler (step 10), not as a whole in step 9. */
+const PER_KEY_OPS: ReadonlySet<CosOperation> = new Set(["DeleteMultipleObjects"]);
+
+/** The CAM resource of a bucket (`key` "") or of one of its objects. */
+function resourceOf(state: State, bucket: Bucket, key: string): string {
+  return `qcs::cos:${bucket.region}:uid/${appIdOf(bucket.name, state)}:${bucket.name}/${key}`;
+}
+
+/** Whether `caller` may do `op` on `key` (bucket operations: key ""). */
+function permits(state: State, caller: Caller, op: CosOperation, bucket: Bucket | undefined, key: string): boolean {
+  if (caller.kind === "anonymous") {
+    if (!bucket) return false;
+    if (bucket.acl !== "private" && PUBLIC_READ_OPS.has(op)) return true;
+    return bucket.acl === "public-read-write" && PUBLIC_WRITE_OPS.has(op);
+  }
+  // GET Service has no resource of its own ("*").
+  return isAllowed(state, caller.cred, `cos:${op}`, bucket ? resourceOf(state, bucket, key) : "*");
+}
 
 /** Step 9. */
 function authorize(state: State, caller: Caller, op: CosOperation, bucket: Bucket | undefined, key: string): CosError | undefined {
-  if (caller.kind === "anonymous") {
-    if (!bucket) return E.accessDenied();
-    if (bucket.acl !== "private" && PUBLIC_READ_OPS.has(op)) return undefined;
-    if (bucket.acl === "public-read-write" && PUBLIC_WRITE_OPS.has(op)) return undefined;
-    return E.accessDenied();
-  }
-  // GET Service has no resource of its own ("*").
-  const resource = bucket ? `qcs::cos:${bucket.region}:uid/${appIdOf(bucket.name, state)}:${bucket.name}/${key}` : "*";
-  return isAllowed(state, caller.cred, `cos:${op}`, resource) ? undefined : E.accessDenied();
+  if (caller.kind === "key" && PER_KEY_OPS.has(op)) return undefined;
+  return permits(state, caller, op, bucket, key) ? undefined : E.accessDenied();
 }
 
 /**
@@ -279,10 +323,10 @@ export async function handleCos(req: IncomingMessage, res: ServerResponse, ctx: 
   try {
     const body = await readBody(req);
     // Step 1: what is addressed.
-    if (!target) return sendError(new CosError(400, "InvalidURI", "Could not parse the specified URI."));
+    if (!target) return sendError(invalidUri());
     const decodedPath = safeDecode(rawPath);
     const query = parseQuery(qi < 0 ? "" : rawUrl.slice(qi + 1));
-    if (decodedPath === undefined || query === undefined || !decodedPath.startsWith("/")) return sendError(new CosError(400, "InvalidURI", "Could not parse the specified URI."));
+    if (decodedPath === undefined || query === undefined || !decodedPath.startsWith("/")) return sendError(invalidUri());
     const key = decodedPath.slice(1);
     const op = operationOf(method, target, key, query);
     if (op instanceof CosError) return sendError(op);
@@ -318,7 +362,8 @@ export async function handleCos(req: IncomingMessage, res: ServerResponse, ctx: 
     if (denied) return sendError(denied);
 
     // Step 10: the operation.
-    const answer = OPERATIONS[op]({ state, store: ctx.store, now, bucket, key, query, hostRegion: target.region, headers: req.headers, body });
+    const allowed = (action: CosOperation, k: string) => permits(state, caller, action, bucket, k);
+    const answer = OPERATIONS[op]({ state, store: ctx.store, now, bucket, key, query, hostRegion: target.region, headers: req.headers, body, allowed });
     if (answer instanceof CosError) return sendError(answer);
     send(answer);
     ctx.log(`cos ${op} ${target.host}${rawPath} ${who} → ${answer.status}`);

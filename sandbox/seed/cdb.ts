@@ -1,7 +1,10 @@
-/** TencentDB for MySQL: instances (pointing at the seed's MySQL), databases, accounts, privileges. */
+/**
+ * TencentDB for MySQL: instances (pointing at the seed's MySQL), databases, accounts, privileges. Accounts and
+ * privileges are also collected in `ctx.db`, which the seeder applies to that MySQL when asked to (mysql-accounts.ts).
+ */
 import type { DbInstance } from "../state";
 import type { BuilderTable } from "./types";
-import { Obj, hex, num, tagsOf } from "./values";
+import { Obj, asArray, hex, num, tagsOf } from "./values";
 
 /** Instances first: databases and accounts look theirs up. */
 export const CDB: BuilderTable = {
@@ -37,12 +40,24 @@ export const CDB: BuilderTable = {
   },
   tencentcloud_mysql_account: {
     computed: (a) => ({ id: `${a.mysql_id}#${a.name}#${a.host ?? "%"}` }),
-    build: (a, _b, ctx) => {
+    build: (a, b, ctx) => {
       const inst = ctx.state.cdb.instances.find((i) => i.instanceId === a.mysql_id);
       inst?.accounts.push({ user: String(a.name), host: String(a.host ?? "%"), ...(a.description ? { description: String(a.description) } : {}) });
+      ctx.db.accounts.push({ user: String(a.name), host: String(a.host ?? "%"), password: String(a.password ?? ""), source: `${ctx.file}: ${b.addr}` });
     },
   },
   tencentcloud_mysql_privilege: {
     computed: (a) => ({ id: `${a.mysql_id}#${a.account_name}#${a.account_host ?? "%"}` }),
+    build: (a, b, ctx) => {
+      const who = { user: String(a.account_name), host: String(a.account_host ?? "%"), source: `${ctx.file}: ${b.addr}` };
+      const privs = (v: unknown) => asArray(v as string[]).map(String);
+      const global = privs(a.global);
+      if (global.length) ctx.db.grants.push({ ...who, privileges: global });
+      for (const d of asArray(a.database as Obj[])) ctx.db.grants.push({ ...who, database: String(d.database_name), privileges: privs(d.privileges) });
+      for (const t of asArray(a.table as Obj[])) {
+        ctx.db.grants.push({ ...who, database: String(t.database_name), table: String(t.table_name), privileges: privs(t.privileges) });
+      }
+      if (asArray(a.column as Obj[]).length) ctx.db.skipped.push(`${b.addr}: column privileges`);
+    },
   },
 };

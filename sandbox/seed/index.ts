@@ -14,6 +14,7 @@ import { Credential, State, beijingTime, emptyState, validateState } from "../st
 import { Block, Evaluator } from "./expressions";
 import type { BuilderTable, SeedContext } from "./types";
 import { Obj, asArray, hex, newSecretPair } from "./values";
+import { ServerLogin, applyDbAccounts } from "./mysql-accounts";
 import { CAM } from "./cam";
 import { CDB } from "./cdb";
 import { COS } from "./cos";
@@ -31,6 +32,14 @@ export interface SeedOptions {
   stackDir: string;
   /** MySQL the DB instance points at (`mysql://user:pass@host:port/db`); without it a closed loopback port. */
   mysqlUrl?: string;
+  /**
+   * With mysqlUrl: make that server consistent with the outputs file, as a deploy would leave it. The stack's
+   * database accounts are created there (an existing one gets the seeded password) with the stack's grants, run as
+   * the URL's account (user default root); `db_root_password` becomes the URL's password when the URL names root
+   * with a password (the instance's root is that account; it is never changed), and is left out of the outputs
+   * otherwise. Default false: the instance only points at the URL's address.
+   */
+  mysqlAccounts?: boolean;
   appId?: string;
   ownerUin?: string;
   /** Owner key pair; default: TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY when both are set, else a new pair. */
@@ -48,7 +57,7 @@ export interface SeedResult {
   outputs: StackOutputs;
   outputsFile: string;
   owner: Credential;
-  /** Resource addresses whose computed attributes were synthesised generically (unknown types). */
+  /** Lines for the log: resources synthesised generically (unknown types), what was done on the MySQL server. */
   notes: string[];
 }
 
@@ -61,18 +70,27 @@ export async function closedLoopbackPort(): Promise<number> {
   return port;
 }
 
-function parseMysqlUrl(url: string): { host: string; port: number } {
+function parseMysqlUrl(url: string): ServerLogin {
+  // Mask up to the last "@": a password may itself hold "/" or "@" (that is often why the URL does not parse).
+  const shown = () => url.replace(/\/\/.*@/s, "//***@");
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    // Mask up to the last "@": a password may itself hold "/" or "@" (that is often why the URL does not parse).
-    throw new InputError(`--mysql-url: "${url.replace(/\/\/.*@/s, "//***@")}" is not a URL; use mysql://user:password@host:port/db`);
+    throw new InputError(`--mysql-url: "${shown()}" is not a URL; use mysql://user:password@host:port/db`);
   }
   if (u.protocol !== "mysql:") {
     throw new InputError(`--mysql-url: the scheme must be mysql:// (got ${u.protocol})`);
   }
-  return { host: u.hostname.replace(/^\[|\]$/g, ""), port: u.port ? Number(u.port) : 3306 };
+  let user: string;
+  let password: string;
+  try {
+    user = decodeURIComponent(u.username);
+    password = decodeURIComponent(u.password);
+  } catch {
+    throw new InputError(`--mysql-url: "${shown()}": the user or password is not percent-encoded correctly (e.g. %40 for @, %2F for /)`);
+  }
+  return { host: u.hostname.replace(/^\[|\]$/g, ""), port: u.port ? Number(u.port) : 3306, user: user || "root", password };
 }
 
 /** Seeds state and outputs from `<stackDir>/cdk.tf.json`. */
@@ -95,7 +113,8 @@ export async function seedFromStack(opts: SeedOptions): Promise<SeedResult> {
   const ownerUin = opts.ownerUin ?? "100000000001";
   const ownerPair =
     opts.owner ?? (env.TENCENTCLOUD_SECRET_ID && env.TENCENTCLOUD_SECRET_KEY ? { secretId: env.TENCENTCLOUD_SECRET_ID, secretKey: env.TENCENTCLOUD_SECRET_KEY } : newSecretPair());
-  const mysql = opts.mysqlUrl ? parseMysqlUrl(opts.mysqlUrl) : { host: "127.0.0.1", port: await closedLoopbackPort() };
+  const login = opts.mysqlUrl ? parseMysqlUrl(opts.mysqlUrl) : undefined;
+  const mysql = login ? { host: login.host, port: login.port } : { host: "127.0.0.1", port: await closedLoopbackPort() };
   const variables: Record<string, string> = { ...(opts.variables ?? {}) };
   for (const name of Object.keys((doc.variable ?? {}) as Obj)) {
     const v = env[`TF_VAR_${name}`];
@@ -116,6 +135,7 @@ export async function seedFromStack(opts: SeedOptions): Promise<SeedResult> {
     file, appId, ownerUin, mysql, regionOf,
     created: beijingTime(),
     state: emptyState(appId, ownerUin),
+    db: { accounts: [], grants: [], skipped: [] },
     nextId: (sequence, first) => {
       const id = sequences.get(sequence) ?? first;
       sequences.set(sequence, id + 1);
@@ -152,11 +172,33 @@ export async function seedFromStack(opts: SeedOptions): Promise<SeedResult> {
     const v = evaluator.value(out.value, `output.${id}`);
     outputs[id] = id === "db_port" || id === "db_public_port" ? (v === "" || v === undefined ? undefined : Number(v)) : v === undefined ? undefined : String(v);
   }
+  const notes = [...evaluator.notes];
+  if (login && opts.mysqlAccounts) notes.push(...(await applyToServer(login, ctx, outputs)));
   const finalOutputs = outputs as unknown as StackOutputs;
   const outFile = path.join(opts.stackDir, "outputs.json");
   if (opts.writeOutputs !== false) writeStackOutputs(outFile, stack, finalOutputs); // mode 0600: it holds keys
 
-  return { stack, state: validateState(ctx.state, `${file} (seeded state)`), outputs: finalOutputs, outputsFile: outFile, owner, notes: evaluator.notes };
+  return { stack, state: validateState(ctx.state, `${file} (seeded state)`), outputs: finalOutputs, outputsFile: outFile, owner, notes };
+}
+
+/**
+ * The server side of a seeded world (see SeedOptions.mysqlAccounts): the stack's accounts and grants, and the
+ * `db_root_password` output made to match what the server really has. Returns notes (never a password).
+ */
+async function applyToServer(login: ServerLogin, ctx: SeedContext, outputs: Record<string, unknown>): Promise<string[]> {
+  const notes = (await applyDbAccounts(ctx.db, login)).map((line) => `${login.host}:${login.port}: ${line}`);
+  if (outputs.db_root_password === undefined) return notes;
+  if (login.user === "root" && login.password) {
+    outputs.db_root_password = login.password;
+    notes.push("outputs.json: db_root_password is the password of root in --mysql-url (the instance's root account; left unchanged)");
+  } else {
+    delete outputs.db_root_password;
+    notes.push(
+      `outputs.json: db_root_password left out: --mysql-url names ${login.user === "root" ? "root without a password" : `"${login.user}", not root`}, ` +
+        "so no root password the server accepts is known; run migrate with --admin-url (or give root a password and name it in --mysql-url)",
+    );
+  }
+  return notes;
 }
 
 /** Output ids a seeded stack did not define (for a warning). */

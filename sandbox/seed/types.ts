@@ -18,6 +18,34 @@ export interface SeedContext {
   regionOf(b: Block): string;
   /** Next value of a named id sequence that starts at `first`; types that share ids share the name. */
   nextId(sequence: string, first: number): number;
+  /** The stack's database accounts and grants, for the real server the instances point at (mysql-accounts.ts). */
+  db: DbServerPlan;
+}
+
+/** A database account as the stack declares it (`tencentcloud_mysql_account`). */
+export interface DbAccountPlan {
+  user: string;
+  host: string;
+  password: string;
+  /** `<file>: <address>`, for messages. */
+  source: string;
+}
+
+/** A grant as the stack declares it (`tencentcloud_mysql_privilege`): on `*.*`, `db.*` or `db.table`. */
+export interface DbGrantPlan {
+  user: string;
+  host: string;
+  database?: string;
+  table?: string;
+  privileges: string[];
+  source: string;
+}
+
+export interface DbServerPlan {
+  accounts: DbAccountPlan[];
+  grants: DbGrantPlan[];
+  /** Parts of the stack's grants the server setup does not apply (column privileges), for a note. */
+  skipped: string[];
 }
 
 /** One Terraform resource (or `data.` source) type. */

@@ -5,13 +5,20 @@
 import { IConstruct } from "constructs";
 import { Annotations, IAspect, TerraformDataSource, TerraformProvider, TerraformResource } from "cdktf";
 import { loadProviderSchema, resourceHasTags } from "../provider-schema";
+import { backendReachable } from "./backend-reachable";
 import { noLiteralSecrets } from "./no-literal-secrets";
 import { protectedNoForceDelete } from "./protected-no-force-delete";
 import { publicMysqlWarning } from "./public-mysql";
 import type { PolicyContext, PolicyRule, PolicySubject } from "./rule";
 import { standardTags } from "./standard-tags";
 
-export const LIVE_DEMO_RULES: readonly PolicyRule[] = [protectedNoForceDelete, noLiteralSecrets, standardTags, publicMysqlWarning];
+export const LIVE_DEMO_RULES: readonly PolicyRule[] = [
+  protectedNoForceDelete,
+  noLiteralSecrets,
+  standardTags,
+  publicMysqlWarning,
+  backendReachable,
+];
 
 export interface PolicyPackOptions {
   readonly protection: "protected" | "ephemeral";
@@ -59,7 +66,7 @@ export class LiveDemoPolicyPack implements IAspect {
       const verdict = rule.check(subject, this.context);
       if (verdict.status !== "non-compliant") continue;
       const text = `[${rule.id}] ${verdict.message}`;
-      if (rule.level === "error") Annotations.of(node).addError(text);
+      if ((verdict.level ?? rule.level) === "error") Annotations.of(node).addError(text);
       else Annotations.of(node).addWarning(text);
     }
   }

@@ -27,7 +27,12 @@ export interface PolicyContext {
 export type Verdict =
   | { readonly status: "compliant" }
   | { readonly status: "not-applicable" }
-  | { readonly status: "non-compliant"; readonly message: string };
+  | {
+      readonly status: "non-compliant";
+      readonly message: string;
+      /** Overrides the rule's level for this finding (e.g. an error downgraded to a warning in ephemeral stacks). */
+      readonly level?: "error" | "warning";
+    };
 
 export interface PolicyRule {
   /** Stable id, shown in messages, e.g. LD-PROTECT-1. */
@@ -40,6 +45,6 @@ export interface PolicyRule {
 
 export const COMPLIANT: Verdict = { status: "compliant" };
 export const NOT_APPLICABLE: Verdict = { status: "not-applicable" };
-export function nonCompliant(message: string): Verdict {
-  return { status: "non-compliant", message };
+export function nonCompliant(message: string, level?: "error" | "warning"): Verdict {
+  return level ? { status: "non-compliant", message, level } : { status: "non-compliant", message };
 }

@@ -11,16 +11,20 @@ const sample = sampleOutputs({ db_port: 3306 });
 describe("stack outputs reader/writer", () => {
   test("round-trips the cdktf --outputs-file shape", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "outputs-"));
-    const file = path.join(dir, "outputs.json");
-    writeStackOutputs(file, "live-demo-dev", sample);
-    const raw = JSON.parse(fs.readFileSync(file, "utf8"));
-    expect(Object.keys(raw)).toEqual(["live-demo-dev"]);
-    expect(readStackOutputs(file, "live-demo-dev")).toEqual(sample);
-    expect(readStackOutputs(file)).toEqual(sample); // a single stack needs no name
-    expect(fs.statSync(file).mode & 0o077).toBe(0); // sensitive values: owner-only file
-    fs.chmodSync(file, 0o644); // rewriting a file someone opened up narrows it again
-    writeStackOutputs(file, "live-demo-dev", sample);
-    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    try {
+      const file = path.join(dir, "outputs.json");
+      writeStackOutputs(file, "live-demo-dev", sample);
+      const raw = JSON.parse(fs.readFileSync(file, "utf8"));
+      expect(Object.keys(raw)).toEqual(["live-demo-dev"]);
+      expect(readStackOutputs(file, "live-demo-dev")).toEqual(sample);
+      expect(readStackOutputs(file)).toEqual(sample); // a single stack needs no name
+      expect(fs.statSync(file).mode & 0o077).toBe(0); // sensitive values: owner-only file
+      fs.chmodSync(file, 0o644); // rewriting a file someone opened up narrows it again
+      writeStackOutputs(file, "live-demo-dev", sample);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("reads the `terraform output -json` shape", () => {

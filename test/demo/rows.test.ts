@@ -113,6 +113,8 @@ describe("scenario catalogue", () => {
       "tb-vod-missing",
       "tb-vod-zero-date",
       "no-room-row",
+      "db-privileges",
+      "callback-url-private",
     ]);
   });
 

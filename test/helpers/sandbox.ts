@@ -14,6 +14,7 @@ export const VERSIONS: Record<string, string> = {
   cam: "2019-01-16",
   sts: "2018-08-13",
   tag: "2018-08-13",
+  vpc: "2017-03-12",
 };
 
 export const OWNER: Credential = {

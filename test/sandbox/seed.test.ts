@@ -4,10 +4,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as mysql from "mysql2/promise";
+import { OperationError } from "../../common/errors";
 import { readStackOutputs } from "../../common/outputs";
 import { seedFromStack } from "../../sandbox/seed";
 import { synthesize } from "../../stacks/synth";
 import { startTestSandbox, sdkError } from "../helpers/sandbox";
+import { testServer, testUrl, uniqueName, withRootConnection } from "../helpers/mysql";
 
 let tmp: string;
 beforeAll(() => {
@@ -194,6 +197,108 @@ describe("seeding a hand-made stack", () => {
     const dir = writeStack("fx-dangling", doc);
     await expect(seedFromStack({ stackDir: dir, variables: { callback_key: "k" }, writeOutputs: false })).rejects.toThrow(/reference to tencentcloud_cos_bucket\.nope/);
     await expect(seedFromStack({ stackDir: path.join(tmp, "stacks", "absent") })).rejects.toThrow(/cdk\.tf\.json: cannot read \(ENOENT\); run `live-infra synth` first/);
+  });
+});
+
+describe("the seeded database server (mysqlAccounts: what `sandbox --mysql-url` does)", () => {
+  const dropUsers: string[] = [];
+  afterAll(async () => {
+    for (const u of dropUsers) await withRootConnection((c) => c.query("DROP USER IF EXISTS ?@'%'", [u])).catch(() => undefined);
+  });
+
+  /** The hand-made stack with its own account name and a root password output. */
+  function serverFixture(user: string): Record<string, any> {
+    const doc = fixture();
+    doc.resource.random_password.root = { length: 16, special: false };
+    doc.resource.tencentcloud_mysql_instance.db.root_password = ref("random_password.root.result");
+    doc.resource.tencentcloud_mysql_account.app.name = user;
+    doc.output.db_root_password = { value: ref("random_password.root.result"), sensitive: true };
+    return doc;
+  }
+
+  async function login(user: string, password: string): Promise<string | Error> {
+    const s = await testServer();
+    try {
+      const c = await mysql.createConnection({ host: s.host, port: s.port, user, password });
+      const [rows] = await c.query("SHOW GRANTS FOR CURRENT_USER()");
+      await c.end();
+      return (rows as Record<string, string>[]).map((r) => Object.values(r)[0]).join("\n");
+    } catch (err) {
+      return err as Error;
+    }
+  }
+
+  test("creates the stack's account with the seeded password and its grants; re-seeding changes that password", async () => {
+    const user = uniqueName("fxu").slice(0, 32);
+    dropUsers.push(user);
+    const dir = writeStack("fx-server", serverFixture(user));
+    const url = await testUrl(""); // the shared server's admin: root without a password
+    const r = await seedFromStack({ stackDir: dir, mysqlUrl: url, mysqlAccounts: true, variables: { callback_key: "k".repeat(32) } });
+    const out = readStackOutputs(path.join(dir, "outputs.json"), "fx-server");
+    expect(out.db_user).toBe(user);
+    const grants = await login(user, out.db_password!);
+    expect(grants).toMatch(new RegExp(`GRANT SELECT ON \`fx_db\`\\.\\* TO [\`']${user}[\`']@[\`']%[\`']`));
+    // root has no password in the URL: no root password the server accepts is known, so none is written.
+    expect(out.db_root_password).toBeUndefined();
+    expect(r.outputs.db_root_password).toBeUndefined();
+    const notes = r.notes.join("\n");
+    expect(notes).toContain(`account ${user}@% created`);
+    expect(notes).toContain("granted SELECT on `fx_db`.* to");
+    expect(notes).toMatch(/db_root_password left out: --mysql-url names root without a password/);
+    expect(notes).not.toContain(out.db_password!);
+
+    const again = await seedFromStack({ stackDir: dir, mysqlUrl: url, mysqlAccounts: true, variables: { callback_key: "k".repeat(32) } });
+    expect(again.outputs.db_password).not.toBe(out.db_password);
+    expect(again.notes.join("\n")).toContain(`account ${user}@% existed; it now has the seeded password`);
+    expect(await login(user, again.outputs.db_password!)).not.toBeInstanceOf(Error);
+    expect(await login(user, out.db_password!)).toMatchObject({ code: "ER_ACCESS_DENIED_ERROR" });
+  });
+
+  test("another admin account in the URL does the work; db_root_password is left out naming it", async () => {
+    const admin = uniqueName("fxa").slice(0, 32);
+    const user = uniqueName("fxu").slice(0, 32);
+    dropUsers.push(admin, user);
+    const adminPassword = "Adm1n-" + Math.random().toString(36).slice(2);
+    await withRootConnection(async (c) => {
+      await c.query("CREATE USER ?@'%' IDENTIFIED BY ?", [admin, adminPassword]);
+      await c.query("GRANT ALL PRIVILEGES ON *.* TO ?@'%' WITH GRANT OPTION", [admin]);
+    });
+    const dir = writeStack("fx-admin", serverFixture(user));
+    const url = await testUrl("", { user: admin, password: adminPassword });
+    const r = await seedFromStack({ stackDir: dir, mysqlUrl: url, mysqlAccounts: true, variables: { callback_key: "k".repeat(32) } });
+    expect(await login(user, r.outputs.db_password!)).not.toBeInstanceOf(Error);
+    expect(r.outputs.db_root_password).toBeUndefined();
+    expect(r.notes.join("\n")).toContain(`--mysql-url names "${admin}", not root`);
+    expect(r.notes.join("\n")).not.toContain(adminPassword);
+    // The URL's own account was not touched.
+    expect(await login(admin, adminPassword)).not.toBeInstanceOf(Error);
+  });
+
+  test("never touches root or the URL's account: such a stack is an InputError before anything runs", async () => {
+    for (const name of ["root", "fxa_self"]) {
+      const dir = writeStack(`fx-self-${name}`, serverFixture(name));
+      const url = name === "root" ? await testUrl("") : await testUrl("", { user: "fxa_self", password: "irrelevant" });
+      const err = await seedFromStack({ stackDir: dir, mysqlUrl: url, mysqlAccounts: true, variables: { callback_key: "k" } }).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).name).toBe("InputError");
+      expect((err as Error).message).toMatch(new RegExp(`tencentcloud_mysql_account\\.app: the stack's account "${name}" is the --mysql-url account or root`));
+      expect(fs.existsSync(path.join(dir, "outputs.json"))).toBe(false);
+    }
+  });
+
+  test("an unreachable server: an OperationError naming --mysql-url, no password shown, no outputs file", async () => {
+    const dir = writeStack("fx-unreachable", serverFixture("fx_user_x"));
+    const net = await import("net");
+    const srv = net.createServer();
+    await new Promise<void>((res) => srv.listen(0, "127.0.0.1", res));
+    const port = (srv.address() as import("net").AddressInfo).port;
+    await new Promise<void>((res) => srv.close(() => res()));
+    const err = await seedFromStack({ stackDir: dir, mysqlUrl: `mysql://root:Secr3t-pw@127.0.0.1:${port}/`, mysqlAccounts: true, variables: { callback_key: "k" } }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(OperationError);
+    expect((err as Error).message).toMatch(new RegExp(`^--mysql-url: connecting .* on 127\\.0\\.0\\.1:${port} as root failed \\(ECONNREFUSED\\)`));
+    expect((err as Error).message).toContain("--no-mysql-accounts");
+    expect((err as Error).message).not.toContain("Secr3t-pw");
+    expect(fs.existsSync(path.join(dir, "outputs.json"))).toBe(false);
   });
 });
 

@@ -15,7 +15,8 @@ function run(args: string[], cwd = REPO_ROOT) {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, CHECKPOINT_DISABLE: "1", LIVE_INFRA_DEBUG: "" },
+    // LIVE_INFRA_EPHEMERAL_FROM in the caller's shell would turn every synth into an ephemeral copy.
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", LIVE_INFRA_DEBUG: "", LIVE_INFRA_EPHEMERAL_FROM: "" },
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -34,6 +34,7 @@ let sb: Sandbox;
 let db: TestDatabase;
 let healthyBackend: BackendConfig;
 let dbUser: { user: string; password: string };
+let backendHost: string;
 
 function backend(change?: (b: BackendConfig) => void): BackendConfig {
   const b = structuredClone(healthyBackend);
@@ -49,6 +50,8 @@ function run(b: BackendConfig, extra: Partial<ValidationOptions> = {}): Promise<
     backend: b,
     credentials: OWNER,
     endpoints: { apiEndpoint: sb.api, cosEndpoint: sb.cos },
+    // The stack's backend host resolves to a public address, declared (nothing is looked up or contacted).
+    resolve: [`${backendHost}:81.70.1.10`],
     lang: "en",
     timeoutMs: 15_000,
     retry: { startingDelay: 20, maxDelay: 200 },
@@ -89,6 +92,7 @@ beforeAll(async () => {
     owner: OWNER,
   });
   outputs = seed.outputs;
+  backendHost = new URL(outputs.callback_url).hostname;
   sb = await startSandbox({ state: seed.state });
 
   dbUser = { user: uniqueName("vu").slice(0, 32), password: "Vu-" + Math.random().toString(36).slice(2) + "x9" };
@@ -139,8 +143,10 @@ describe("healthy environment", () => {
       "db.timezone": "pass",
       "db.replay-window": "pass",
       "live.domains": "pass",
+      "db.privileges": "pass",
+      "live.callback-public": "pass",
     });
-    expect(report.summary).toEqual({ pass: 13, fail: 0, warn: 0, error: 0, skip: 0 });
+    expect(report.summary).toEqual({ pass: 15, fail: 0, warn: 0, error: 0, skip: 0 });
   });
 
   it("the real report validates against the JSON Schema", () => {
@@ -389,7 +395,7 @@ describe("database failures", () => {
       const r = await run(backend((b) => (b.db.name = broken.name)), { only: ["db.schema"] });
       expect(statuses(r)).toEqual({ "db.connect": "pass", "db.schema": "fail" });
       const message = byId(r, "db.schema").message;
-      expect(message).toMatch(/Fix by hand first what migrate cannot repair: .*TB_VOD/);
+      expect(message).toMatch(/Fix by hand \(migrate does not do this\): run RENAME TABLE .*TB_VOD/);
       expect(message).not.toMatch(/repairs this|primary key or incompatible type/);
       expect(byId(r, "db.schema").evidence.differences).toEqual(
         expect.arrayContaining([expect.objectContaining({ kind: "table_name_case", repairable: false })]),
@@ -415,7 +421,7 @@ describe("faults", () => {
   it("throttling at 30 % and 5xx at 10 %: same verdicts as healthy", async () => {
     sb.faults.set({ rules: { "*": { throttleRate: 0.3, errorRate: 0.1 } } });
     const r = await run(backend());
-    expect(r.summary).toEqual({ pass: 13, fail: 0, warn: 0, error: 0, skip: 0 });
+    expect(r.summary).toEqual({ pass: 15, fail: 0, warn: 0, error: 0, skip: 0 });
     // The faults really happened: some calls were retried.
     expect(r.checks.reduce((n, c) => n + Number(c.evidence.retries ?? 0), 0)).toBeGreaterThan(0);
   }, 60_000);

@@ -198,7 +198,7 @@ describe("catalogue", () => {
       "live.callback-rule", "live.callback-url", "live.callback-key", "live.callback-reachable", "live.record-rule",
       "db.connect", "db.schema", "db.timezone", "db.replay-window",
     ]);
-    expect(CHECK_IDS.slice(13)).toEqual(["live.domains"]);
+    expect(CHECK_IDS.slice(13)).toEqual(["live.domains", "db.privileges", "live.callback-public"]);
     // Every control carries its own run function; ids are unique.
     expect(CATALOGUE.filter((c) => typeof c.run === "function").map((c) => c.id)).toEqual([...CHECK_IDS]);
     expect(new Set(CHECK_IDS).size).toBe(CHECK_IDS.length);

@@ -5,33 +5,35 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Connection } from "mysql2/promise";
-import { SCHEMA, compareSchema, inspectSchema } from "../../database";
-import type { SchemaDifference } from "../../database";
-import type { Control, Msg } from "../types";
+import { FAQ_TAGS, assessSchema, describeFix, missingPrivileges, privilegeVerdict } from "../../database";
+import type { MissingPrivilege, SchemaAssessment, SchemaDifference } from "../../database";
+import type { Control, Msg, Verdict } from "../types";
 import { msg } from "../types";
-import { Evidence, fail, pass, warn } from "./support";
+import { Evidence, differenceFix, differenceText, fail, howDiffers, inConfig, pass, warn } from "./support";
 
 export const dbConnect: Control = {
   id: "db.connect",
   severity: "critical",
   title: { zh: "数据库可连接", en: "Database accepts the backend's credentials" },
   description: {
-    zh: "用后台 cdn.route.ini [DB] 的 HOST、PORT、USER、PASSWD、DBNAME 连接 MySQL；拒绝连接、不可达或认证失败均判为失败。",
-    en: "Connects to MySQL with HOST, PORT, USER, PASSWD and DBNAME from [DB] in the backend's cdn.route.ini; refused, unreachable or denied is a failure.",
+    zh: "用后台配置 [DB]（conf/cdn.route.ini 或 --backend-config 的 JSON 的 DB）的 HOST、PORT、USER、PASSWD、DBNAME 连接 MySQL；拒绝连接、不可达或认证失败均判为失败。",
+    en: "Connects to MySQL with HOST, PORT, USER, PASSWD and DBNAME from the backend's [DB] (conf/cdn.route.ini, or DB of the --backend-config JSON); refused, unreachable or denied is a failure.",
   },
   faqItem: { zh: "数据库参数（cdn.route.ini）", en: "Database parameters (cdn.route.ini)" },
   faqKeyword: "cdn.route.ini",
   remediation: {
-    zh: "把 cdn.route.ini [DB] 改为栈输出 db_host、db_port、db_user、db_password、db_name；确认安全组放行后台所在网段的 3306 端口。",
-    en: "Set [DB] in cdn.route.ini to the stack outputs db_host, db_port, db_user, db_password and db_name; make sure the security group lets the backend's network reach port 3306.",
+    zh: "把后台配置的 [DB] HOST、PORT、USER、PASSWD、DBNAME 改为栈输出 db_host、db_port、db_user、db_password、db_name；确认安全组放行后台所在网段的 3306 端口。",
+    en: "Set the backend's [DB] HOST, PORT, USER, PASSWD and DBNAME to the stack outputs db_host, db_port, db_user, db_password and db_name; make sure the security group lets the backend's network reach port 3306.",
   },
   docUrl: null,
   prerequisites: [],
 
   async run(ctx) {
     const d = ctx.backend.db;
+    const src = ctx.backend.source;
     const evidence: Evidence = { host: d.host, port: d.port, user: d.user, database: d.name };
     const where = `${d.user}@${d.host}:${d.port}/${d.name}`;
+    const o = ctx.outputs;
     let conn: Connection;
     try {
       conn = await ctx.db();
@@ -40,24 +42,56 @@ export const dbConnect: Control = {
       const code = e.code ?? "ERROR";
       evidence.error = code;
       if (UNREACHABLE.has(code) || /connect ETIMEDOUT|timeout/i.test(e.message ?? "")) {
+        const hp = inConfig(src, "DB.HOST", "DB.PORT");
         return fail(
-          `无法连接 MySQL ${d.host}:${d.port}（${code}）：地址或端口错误、实例未运行，或安全组未放行。`,
-          `Cannot reach MySQL at ${d.host}:${d.port} (${code}): wrong host or port, instance not running, or the security group blocks it.`,
+          `无法连接 MySQL ${d.host}:${d.port}（${code}）：${hp.zh} 错误、实例未运行，或安全组未放行。`,
+          `Cannot reach MySQL at ${d.host}:${d.port} (${code}): ${hp.en} are wrong, the instance is not running, or the security group blocks it.`,
           evidence,
+          {
+            remediation: {
+              zh: `把 ${hp.zh} 改为栈输出 db_host、db_port（${o.db_host}:${o.db_port}）；确认实例在运行、安全组放行后台所在网段访问该端口。`,
+              en: `Set ${hp.en} to the stack outputs db_host and db_port (${o.db_host}:${o.db_port}); make sure the instance runs and its security group lets the backend's network reach that port.`,
+            },
+          },
         );
       }
       if (DENIED.has(code)) {
+        const up = inConfig(src, "DB.USER", "DB.PASSWD");
+        const pw = inConfig(src, "DB.PASSWD");
+        // A password that differs from the stack's only by whitespace or letter case is named as such (never shown).
+        const diff = o.db_password !== undefined && d.user === o.db_user ? howDiffers(d.password, o.db_password) : "value";
+        const kind = differenceText(diff);
+        if (kind) evidence.passwordDiffersFromStackOutput = diff;
         return fail(
-          `MySQL 拒绝了 ${where}（${code}）：cdn.route.ini 的 USER/PASSWD 错误，或该账号无权访问 ${d.name}。`,
-          `MySQL denied ${where} (${code}): USER/PASSWD in cdn.route.ini are wrong, or the account may not use ${d.name}.`,
+          kind
+            ? `MySQL 拒绝了 ${where}（${code}）：${pw.zh} 与栈输出 db_password 相比${kind.zh}（均未显示）。`
+            : `MySQL 拒绝了 ${where}（${code}）：${up.zh} 错误，或该账号无权访问 ${d.name}。`,
+          kind
+            ? `MySQL denied ${where} (${code}): ${pw.en} ${kind.en} from the stack output db_password (neither shown).`
+            : `MySQL denied ${where} (${code}): ${up.en} are wrong, or the account may not use ${d.name}.`,
           evidence,
+          {
+            remediation: kind
+              ? differenceFix(diff, pw, { zh: "栈输出 db_password", en: "the stack output db_password" })
+              : {
+                  zh: `把 ${up.zh} 改为栈输出 db_user、db_password（并确认该账号被授权访问 ${d.name}）。`,
+                  en: `Set ${up.en} to the stack outputs db_user and db_password (and make sure that account may use ${d.name}).`,
+                },
+          },
         );
       }
       if (code === "ER_BAD_DB_ERROR") {
+        const dbname = inConfig(src, "DB.DBNAME");
         return fail(
-          `数据库 ${d.name} 不存在（${code}）：检查 DBNAME，或运行 live-infra migrate 创建它。`,
-          `Database ${d.name} does not exist (${code}): check DBNAME, or run \`live-infra migrate\` to create it.`,
+          `数据库 ${d.name} 不存在（${code}）。`,
+          `Database ${d.name} does not exist (${code}).`,
           evidence,
+          {
+            remediation: {
+              zh: `若 ${dbname.zh} 写错了，改为栈输出 db_name（${o.db_name}）；否则运行 live-infra migrate --stack ${ctx.stack} 创建数据库和表。`,
+              en: `If ${dbname.en} is mistyped, set it to the stack output db_name (${o.db_name}); otherwise run \`live-infra migrate --stack ${ctx.stack}\` to create the database and its tables.`,
+            },
+          },
         );
       }
       throw err;
@@ -73,72 +107,154 @@ export const dbSchema: Control = {
   severity: "critical",
   title: { zh: "数据表结构正确", en: "Tables match the declared schema" },
   description: {
-    zh: "live_demo 中有 tb_account、tb_room、tb_vod，列与声明的结构一致（类型不窄于声明、可空性、主键、无零日期默认值）。",
-    en: "live_demo has tb_account, tb_room and tb_vod with the declared columns (types at least as wide, nullability, primary keys, no zero-date defaults).",
+    zh: "live_demo 中有 tb_account、tb_room、tb_vod，列与声明的结构一致（类型不窄于声明、可空性、主键、无零日期默认值、字符集）。结论与 live-infra migrate 共用同一套判断（database/assess.ts）：每个差异一个严重度、一个修复办法、一个 FAQ 标签。",
+    en: "live_demo has tb_account, tb_room and tb_vod with the declared columns (types at least as wide, nullability, primary keys, no zero-date defaults, character sets). The verdict is the one `live-infra migrate` acts on (database/assess.ts): one severity, one fix and one FAQ tag per difference.",
   },
   faqItem: { zh: "回看列表拉取失败 › 检查数据库表是否正常创建", en: "Replay list fails › were the tables created" },
   faqKeyword: "tb_vod 未创建",
   remediation: {
-    zh: "运行 live-infra migrate（幂等、不删数据）把数据库调整到声明的结构。",
-    en: "Run `live-infra migrate` (idempotent, never drops data) to bring the database to the declared schema.",
+    zh: "运行 live-infra migrate（幂等、不删数据）把数据库调整到声明的结构；migrate 不能做的差异，报告会给出要手工执行的 SQL。",
+    en: "Run `live-infra migrate` (idempotent, never drops data) to bring the database to the declared schema; for a difference migrate cannot repair, the report gives the SQL to run by hand.",
   },
   docUrl: "https://dev.mysql.com/doc/refman/8.0/en/sql-mode.html",
   prerequisites: ["db.connect"],
 
   async run(ctx) {
     const conn = await ctx.db();
-    const dbName = ctx.backend.db.name;
-    const actual = await inspectSchema(conn, dbName);
-    const diffs = compareSchema({ ...SCHEMA, database: dbName }, actual);
-    const errors = diffs.filter((d) => d.severity === "error");
-    const warnings = diffs.filter((d) => d.severity === "warning");
+    const a = await assessSchema(conn, ctx.backend.db.name);
     const evidence: Evidence = {
-      database: dbName,
-      tables: actual.tables.map((t) => t.name),
-      differences: diffs.map(diffEvidence),
+      database: a.database,
+      differences: a.differences.map(diffEvidence),
+      manualSql: a.manualSql,
+      migrate: a.migrate,
     };
-    const vodMissing = errors.some((d) => d.kind === "missing_table" && d.table === "tb_vod");
-    const othersMissing = errors.some((d) => d.kind === "missing_table" && d.table !== "tb_vod");
-    const zeroDate = errors.filter((d) => d.kind === "zero_date_default");
+    const v: Verdict = { status: a.severity, message: { zh: a.message.zh, en: a.message.en }, evidence };
+    if (a.severity === "pass") return v;
+    // The FAQ keyword is the FAQ's own (Chinese) term in every report language.
+    return { ...v, ...(a.faq ? { faqKeyword: a.faq.zh } : {}), remediation: schemaFix(a) };
+  },
+};
 
-    if (vodMissing && !othersMissing) {
-      return fail(
-        `${dbName} 中有 tb_account 和 tb_room，却没有 tb_vod：这是原版 createDB.sh 在严格 sql_mode（NO_ZERO_DATE，MySQL ≥ 5.7.8 默认）下的典型结果——tb_vod.start_time 的默认值 '0000-00-00 00:00:00' 被拒绝（ERROR 1067），而 tb_vod 是最后创建的表。录制回调无法写入回看记录。修复：运行 live-infra migrate（以 DEFAULT CURRENT_TIMESTAMP 创建 tb_vod，不动已有数据）。`,
-        `${dbName} has tb_account and tb_room but no tb_vod: the classic outcome of the original createDB.sh under strict sql_mode (NO_ZERO_DATE, the default since MySQL 5.7.8) — tb_vod.start_time's default '0000-00-00 00:00:00' is rejected (ERROR 1067), and tb_vod is created last. Recording callbacks cannot store replay rows. Fix: run \`live-infra migrate\` (creates tb_vod with DEFAULT CURRENT_TIMESTAMP, keeps existing rows).`,
-        evidence,
+/**
+ * The one true fix of an assessment: `live-infra migrate` when it repairs every difference, else the manual
+ * statements (migrate changes nothing while a failing one is left, and never does a manual one). Worded as the
+ * assessment's message words it, so a report that shows both prints the fix once.
+ */
+export function schemaFix(a: SchemaAssessment): Msg {
+  if (a.manual.length === 0) return withoutFixLabel(describeFix({ kind: "migrate" }));
+  const seen = new Set<string>();
+  const steps: Msg[] = [];
+  for (const d of a.manual) {
+    const f = describeFix(d.fix);
+    if (seen.has(f.en)) continue;
+    seen.add(f.en);
+    steps.push({ zh: `${diffLabel(a.database, d)}——${f.zh}`, en: `${diffLabel(a.database, d)}: ${f.en}` });
+  }
+  if (steps.length === 1) return describeFix(a.manual[0].fix);
+  return { zh: steps.map((x) => x.zh).join("；") + "。", en: steps.map((x) => x.en).join(" ") };
+}
+
+/** "tb_vod.start_time", "tb_room" or the database name (as the assessment labels a difference). */
+function diffLabel(db: string, d: SchemaDifference): string {
+  return d.column ? `${d.table}.${d.column}` : d.table ?? db;
+}
+
+/** "Fix: run …" → "run …" (the renderers add their own "Fix:" label). */
+function withoutFixLabel(m: Msg): Msg {
+  return { zh: m.zh.replace(/^修复[：:]\s*/, ""), en: m.en.replace(/^Fix:\s*/, "") };
+}
+
+export const dbPrivileges: Control = {
+  id: "db.privileges",
+  severity: "critical",
+  title: { zh: "后台数据库账号权限足够", en: "Backend database account holds what its statements need" },
+  description: {
+    zh: "用后台自己的连接读取它的授权（SHOW GRANTS：全局、库、表、列级授权及默认角色），与后台语句所需的权限（每张表 SELECT、INSERT、UPDATE，database/privileges.ts）比较；缺少的每项权限都列出表和会失败的后台语句。",
+    en: "Reads the backend account's own grants over its connection (SHOW GRANTS: global, database, table and column grants, default roles) and compares them with what the backend's statements need (SELECT, INSERT, UPDATE on each table, database/privileges.ts); each missing privilege is named with its table and the backend statements that fail.",
+  },
+  faqItem: { zh: "回看列表拉取失败 › 回看记录写入数据库", en: "Replay list fails › the replay row is written to the database" },
+  faqKeyword: FAQ_TAGS.privilegeMissing.zh,
+  remediation: {
+    zh: "以管理员授予后台账号 live_demo 上的 SELECT, INSERT, UPDATE（云上由栈的 tencentcloud_mysql_privilege 授予：重新 apply 栈），或运行 live-infra migrate --stack <栈> --create-user。",
+    en: "As an admin, grant the backend account SELECT, INSERT, UPDATE on live_demo (in the cloud the stack's tencentcloud_mysql_privilege does: re-apply the stack), or run `live-infra migrate --stack <stack> --create-user`.",
+  },
+  docUrl: "https://dev.mysql.com/doc/refman/8.0/en/grant.html",
+  prerequisites: ["db.connect"],
+
+  async run(ctx) {
+    const conn = await ctx.db();
+    const db = ctx.backend.db.name;
+    let missing: MissingPrivilege[];
+    try {
+      missing = await missingPrivileges(conn, null, null, db);
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? "";
+      if (!GRANTS_REFUSED.has(code)) throw err;
+      // Without its grants nothing can be said about them: never a pass.
+      return warn(
+        `无法读取后台账号 ${ctx.backend.db.user} 自己的授权（${code}），未能核对其权限：后台语句可能因缺少权限而失败。`,
+        `The backend account ${ctx.backend.db.user} may not read its own grants (${code}), so its privileges are unverified: backend statements may fail for lack of a privilege.`,
+        { database: db, user: ctx.backend.db.user, error: code },
+        {
+          remediation: {
+            zh: `以管理员执行 SHOW GRANTS FOR 后台账号，确认它在 ${db} 上有 SELECT, INSERT, UPDATE；或运行 live-infra migrate --stack ${ctx.stack} --create-user 补齐。`,
+            en: `As an admin, run SHOW GRANTS FOR the backend account and check it holds SELECT, INSERT, UPDATE on ${db}; or run \`live-infra migrate --stack ${ctx.stack} --create-user\` to grant what is missing.`,
+          },
+        },
       );
     }
-    // The zero-date explanation covers tb_vod's other repairable drifts from createDB.sh, never an unrepairable one.
-    if (zeroDate.length && errors.every((d) => d.kind === "zero_date_default" || (d.table === "tb_vod" && d.repairable))) {
-      const cols = zeroDate.map((d) => `${d.table}.${d.column}`).join(", ");
-      return fail(
-        `${cols} 的默认值是零日期 '0000-00-00 00:00:00'：该表是在宽松 sql_mode 下由原版 createDB.sh 创建的；严格模式（NO_ZERO_DATE）拒绝零日期，省略该列的 INSERT 会失败，对表的任何 ALTER 都报 ERROR 1067，备份也无法在严格模式的实例上恢复。修复：运行 live-infra migrate（把默认值改为 CURRENT_TIMESTAMP，不动数据）。`,
-        `${cols} has the zero-date default '0000-00-00 00:00:00': the table was made by the original createDB.sh under a permissive sql_mode. Strict mode (NO_ZERO_DATE) rejects zero dates, so INSERTs that omit the column fail, any ALTER of the table fails with ERROR 1067, and a dump cannot be restored on a strict server. Fix: run \`live-infra migrate\` (changes the default to CURRENT_TIMESTAMP, keeps the rows).`,
-        evidence,
-      );
-    }
-    if (errors.length) {
-      const first = errors.slice(0, 4).map((d) => d.message);
-      const more = errors.length > 4 ? ` (+${errors.length - 4})` : "";
-      const unfixable = errors.filter((d) => !d.repairable).map((d) => d.message);
-      const unfixableMore = unfixable.length > 2 ? ` (+${unfixable.length - 2})` : "";
-      return fail(
-        `${dbName} 与声明的结构不符：${first.join("；")}${more}。${unfixable.length ? `migrate 不能自动修复的差异需先人工处理：${unfixable.slice(0, 2).join("；")}${unfixableMore}。` : "运行 live-infra migrate 可修复。"}`,
-        `${dbName} does not match the declared schema: ${first.join("; ")}${more}. ${unfixable.length ? `Fix by hand first what migrate cannot repair: ${unfixable.slice(0, 2).join("; ")}${unfixableMore}.` : "`live-infra migrate` repairs this."}`,
-        evidence,
-      );
-    }
-    if (warnings.length) {
-      const some = warnings.slice(0, 4).map((d) => d.message);
-      return warn(`表结构可用，但有偏差：${some.join("；")}。`, `The tables work but deviate: ${some.join("; ")}.`, evidence);
-    }
-    return pass(
-      `${dbName} 的 tb_account、tb_room、tb_vod 与声明的结构一致。`,
-      `tb_account, tb_room and tb_vod in ${dbName} match the declared schema.`,
+    const v = privilegeVerdict(db, missing);
+    const evidence: Evidence = {
+      database: db,
+      missing: missing.map((m) => ({ table: m.table, privilege: m.privilege, columns: m.columns, statements: [...m.statements] })),
+      fixSql: v.fixSql,
+    };
+    if (v.severity === "pass") return pass(v.message.zh, v.message.en, evidence);
+    const who = `${missing[0].account.user}@${missing[0].account.host}`;
+    evidence.account = who;
+    const items = missing.map((m) => ({
+      zh: `${m.table} 的 ${m.privilege}${m.columns ? `（只授予了部分列，缺少 ${m.columns.join(", ")}）` : ""}：${m.statements.join("；")} 会失败`,
+      en: `${m.privilege} on ${m.table}${m.columns ? ` (granted on some columns only; missing ${m.columns.join(", ")})` : ""}: ${m.statements.join("; ")} fail(s)`,
+    }));
+    const effects = consequences(missing);
+    const grants = v.fixSql.map((g) => `${g};`).join(" ");
+    return fail(
+      `后台账号 ${who} 缺少 ${db} 上的权限——${items.map((i) => i.zh).join("；")}。${effects.zh}`,
+      `The backend account ${who} lacks privileges on ${db} — ${items.map((i) => i.en).join("; ")}.${effects.en ? ` ${effects.en}` : ""}`,
       evidence,
+      {
+        faqKeyword: (v.faq ?? FAQ_TAGS.privilegeMissing).zh,
+        remediation: {
+          zh: `以管理员执行 ${grants}（或运行 live-infra migrate --stack ${ctx.stack} --create-user，只授予缺少的权限；云上由栈的 tencentcloud_mysql_privilege 授予：重新 apply 栈）。`,
+          en: `As an admin, run ${grants} (or \`live-infra migrate --stack ${ctx.stack} --create-user\`, which grants exactly what is missing; in the cloud the stack's tencentcloud_mysql_privilege grants it: re-apply the stack).`,
+        },
+      },
     );
   },
 };
+
+/** What the user sees of missing privileges: the replay list, uploads of rooms and profiles. */
+function consequences(missing: MissingPrivilege[]): Msg {
+  const lacks = (table: string, p: string) => missing.some((m) => m.table === table && m.privilege === p);
+  const out: Msg[] = [];
+  if (lacks("tb_vod", "INSERT") || lacks("tb_vod", "UPDATE")) {
+    out.push({
+      zh: "录制回调无法把回看记录写入 tb_vod：回看列表一直为空（后台日志 mysql_error 中为 add tape data）",
+      en: "recording callbacks cannot store replay rows in tb_vod, so the replay list stays empty (the backend logs \"add tape data\" in mysql_error)",
+    });
+  }
+  if (lacks("tb_room", "SELECT")) {
+    out.push({
+      zh: "录制回调查不到主播的房间，回看记录被丢弃（后台日志 mysql_error 中为 getRoomInfo Error）",
+      en: "recording callbacks cannot look up the streamer's room, so recordings are dropped (\"getRoomInfo Error\" in mysql_error)",
+    });
+  }
+  if (lacks("tb_vod", "SELECT") || lacks("tb_account", "SELECT")) {
+    out.push({ zh: "回看列表接口 get_vod_list 返回 500", en: "the replay list request get_vod_list returns 500" });
+  }
+  if (!out.length) return { zh: "", en: "" };
+  return { zh: `${out.map((o) => o.zh).join("；")}。`, en: `Consequence: ${out.map((o) => o.en).join("; ")}.` };
+}
 
 export const dbTimezone: Control = {
   id: "db.timezone",
@@ -271,6 +387,9 @@ async function rows<T = Record<string, unknown>>(c: Connection, sql: string, val
   return r as T[];
 }
 
+/** Codes of a server that refuses to show an account its grants. */
+const GRANTS_REFUSED = new Set(["ER_DBACCESS_DENIED_ERROR", "ER_TABLEACCESS_DENIED_ERROR", "ER_SPECIFIC_ACCESS_DENIED_ERROR", "ER_ACCESS_DENIED_ERROR", "ER_NONEXISTING_GRANT"]);
+
 function diffEvidence(d: SchemaDifference): Evidence {
   return {
     kind: d.kind,
@@ -279,7 +398,9 @@ function diffEvidence(d: SchemaDifference): Evidence {
     column: d.column ?? null,
     expected: d.expected ?? null,
     actual: d.actual ?? null,
+    fix: d.fix,
     repairable: d.repairable,
+    faq: d.faq.zh,
     message: d.message,
   };
 }

@@ -294,6 +294,19 @@ export class CosClient {
   }
 
   /**
+   * GET Bucket tagging: the bucket's tags as a map (empty when COS answers NoSuchTagSet: the SDK turns that 404 into
+   * success).
+   */
+  getBucketTagging(ref: BucketRef): Promise<{ tags: Record<string, string>; requestId?: string }> {
+    return this.run("GetBucketTagging", async (sdk) => {
+      const r = (await sdk.getBucketTagging({ Bucket: ref.bucket, Region: ref.region })) as any;
+      const tags: Record<string, string> = {};
+      for (const t of arr<any>(r.Tags)) if (t && t.Key !== undefined) tags[String(t.Key)] = String(t.Value ?? "");
+      return { tags, requestId: header(r.headers, "x-cos-request-id") };
+    });
+  }
+
+  /**
    * GET Service: the buckets the credentials can list. With `region`, asks `cos.<region>.myqcloud.com` (that
    * region's buckets); without, `service.cos.myqcloud.com` (all).
    */
@@ -346,6 +359,26 @@ export class CosClient {
   deleteObject(ref: ObjectRef): Promise<{ requestId?: string }> {
     return this.run("DeleteObject", async (sdk) => {
       const r = (await sdk.deleteObject({ Bucket: ref.bucket, Region: ref.region, Key: ref.key })) as any;
+      return { requestId: header(r.headers, "x-cos-request-id") };
+    });
+  }
+
+  /** GET Bucket: one page of object keys (teardown empties a bucket before deleting it). */
+  listObjects(
+    ref: { Bucket: string; Region: string },
+    opts: { prefix?: string; marker?: string } = {},
+  ): Promise<{ keys: string[]; nextMarker?: string; truncated: boolean }> {
+    return this.run("GetBucket", async (sdk) => {
+      const r = (await sdk.getBucket({ Bucket: ref.Bucket, Region: ref.Region, Prefix: opts.prefix, Marker: opts.marker })) as any;
+      const truncated = String(r.IsTruncated) === "true";
+      return { keys: arr<any>(r.Contents).map((c) => String(c.Key)), nextMarker: truncated ? String(r.NextMarker ?? "") || undefined : undefined, truncated };
+    });
+  }
+
+  /** DELETE Bucket (COS refuses a bucket that still holds objects with BucketNotEmpty). */
+  deleteBucket(ref: { Bucket: string; Region: string }): Promise<{ requestId?: string }> {
+    return this.run("DeleteBucket", async (sdk) => {
+      const r = (await sdk.deleteBucket({ Bucket: ref.Bucket, Region: ref.Region })) as any;
       return { requestId: header(r.headers, "x-cos-request-id") };
     });
   }

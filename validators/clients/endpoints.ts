@@ -11,7 +11,7 @@ import * as dns from "dns";
 import * as http from "http";
 import * as https from "https";
 import * as net from "net";
-import { InputError } from "../../common/errors";
+import { parseEndpointInput } from "../../common/url-input";
 
 export const API_ENDPOINT_ENV = "LIVE_INFRA_API_ENDPOINT";
 export const COS_ENDPOINT_ENV = "LIVE_INFRA_COS_ENDPOINT";
@@ -31,28 +31,17 @@ export interface EndpointOptions {
   cosEndpoint?: string;
 }
 
+/**
+ * An http(s) URL without credentials, path, query or fragment (or a bare HOST:PORT, read as http). A malformed one
+ * is an InputError naming `source` and never quoting a user name or password.
+ */
 function parseEndpoint(value: string, source: string): URL {
-  const text = value.trim();
-  // Accept a bare "host:port" as http.
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw new InputError(`${source}: "${value}" is not a valid URL (expected e.g. http://127.0.0.1:8080)`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw new InputError(`${source}: "${value}" must use http:// or https://`);
-  if (!url.hostname) throw new InputError(`${source}: "${value}" has no host name`);
-  if ((url.pathname && url.pathname !== "/") || url.search || url.hash)
-    throw new InputError(`${source}: "${value}" must be scheme://host[:port] without a path or query`);
-  if (url.username || url.password) throw new InputError(`${source}: "${value}" must not contain credentials`);
-  return url;
+  return parseEndpointInput(value, source);
 }
 
 /**
  * Resolves the endpoint overrides: explicit options first, then the environment variables. Empty values count as
- * unset. A malformed value throws an InputError naming the flag or variable.
+ * unset. A malformed value throws an InputError naming the flag or variable (never quoting credentials).
  */
 export function resolveEndpoints(opts: EndpointOptions = {}, env: NodeJS.ProcessEnv = process.env): Endpoints {
   const out: Endpoints = {};

@@ -4,6 +4,7 @@
  */
 import * as http from "http";
 import * as https from "https";
+import type { LookupFunction } from "net";
 
 export interface PostResult {
   status: number;
@@ -12,8 +13,11 @@ export interface PostResult {
 
 const MAX_BODY = 65536;
 
-/** Posts `payload` as JSON; rejects with `code: "ETIMEDOUT"` when no answer comes within `timeoutMs`. */
-export function postJson(url: string, payload: unknown, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<PostResult> {
+/**
+ * Posts `payload` as JSON; rejects with `code: "ETIMEDOUT"` when no answer comes within `timeoutMs`. `lookup`
+ * resolves the URL's host (the validators' resolver, which honours `--resolve`); default the system's.
+ */
+export function postJson(url: string, payload: unknown, opts: { timeoutMs: number; signal?: AbortSignal; lookup?: LookupFunction }): Promise<PostResult> {
   const u = new URL(url);
   const data = Buffer.from(JSON.stringify(payload));
   const mod = u.protocol === "https:" ? https : http;
@@ -26,6 +30,7 @@ export function postJson(url: string, payload: unknown, opts: { timeoutMs: numbe
         timeout: opts.timeoutMs,
         agent: false,
         signal: opts.signal,
+        ...(opts.lookup ? { lookup: opts.lookup } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -2,7 +2,7 @@
  * The package's one way to reach Tencent Cloud and the network (official SDKs only). See docs/cos-and-clients.md.
  *
  * - `resolveEndpoints({ apiEndpoint, cosEndpoint }, env)` → `{ api?: URL; cos?: URL }`
- * - `TencentApiClient` — API 3.0 (`live`, `cdb`, `cam`, `tag`, `sts`) through CommonClient
+ * - `TencentApiClient` — API 3.0 (`live`, `cdb`, `cam`, `tag`, `sts`, `vpc`) through CommonClient
  * - `CosClient` — COS XML through cos-nodejs-sdk-v5
  * - `CloudError` (one error type, `kind` to branch on) and `isRetryable(err)`
  * - `withRetry` / `retrying` — exponential backoff with full jitter on transient failures, counted per caller

@@ -15,6 +15,7 @@ export const API_VERSIONS = {
   cam: "2019-01-16",
   tag: "2018-08-13",
   sts: "2018-08-13",
+  vpc: "2017-03-12",
 } as const;
 
 export type ApiService = keyof typeof API_VERSIONS;
@@ -24,7 +25,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export interface TencentApiClientOptions {
   secretId: string;
   secretKey: string;
-  /** Region for regional products (CDB needs one, e.g. `ap-guangzhou`); omitted from requests when empty. */
+  /** Region for regional products (CDB and VPC need one, e.g. `ap-guangzhou`); omitted from requests when empty. */
   region?: string;
   /** From `resolveEndpoints`; `endpoints.api` redirects the connections. Default: the real cloud. */
   endpoints?: Endpoints;

@@ -1,0 +1,140 @@
+/**
+ * `live-infra drift`: what changed behind Terraform's back. Thin: parse flags, load the declaration and outputs,
+ * call drift.runDrift, render (stdout plus any --output files, and the GitHub job summary), set the exit code
+ * (0 in sync, 1 drift found, 2 usage/input error or a live state that could not be read).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Command, Option } from "commander";
+import { InputError } from "../common/errors";
+import { defaultOutputsFile, readStackOutputs } from "../common/outputs";
+import {
+  DEFAULT_DRIFT_TIMEOUT_MS,
+  DRIFT_FORMATS,
+  DriftFormat,
+  exitCodeOf,
+  loadDeclaration,
+  renderDriftReport,
+  runDrift,
+  verdictLine,
+} from "../drift";
+import { action, intOption } from "./run";
+
+interface DriftFlags {
+  stack: string;
+  outputs?: string;
+  declared?: string;
+  format: DriftFormat;
+  output?: Array<{ format: DriftFormat; file: string }>;
+  lang: "zh" | "en";
+  apiEndpoint?: string;
+  cosEndpoint?: string;
+  skipSchema?: boolean;
+  timeout?: number;
+}
+
+const HELP = `
+Compares the synthesized stack (cdk.tf.json, plus the outputs file for the ids the deploy produced) with what the
+account returns now, resource by resource, attribute by attribute, and names the fix of each difference:
+\`cdktf deploy <stack>\` for what Terraform owns, \`live-infra migrate --stack <stack>\` for repairable schema
+drift, the manual step (or the exact SQL) otherwise. Values that stay computed (\${...} nothing resolves) are listed,
+never compared. Coverage table: docs/drift.md.
+
+Inputs:
+  Declared        --declared FILE, default cdktf.out/stacks/<stack>/cdk.tf.json
+  Stack outputs   --outputs FILE, default cdktf.out/stacks/<stack>/outputs.json (cdktf --outputs-file shape or
+                  \`terraform output -json\`; sensitive outputs included, for the callback key and passwords)
+  Credentials     TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY (read-only is enough)
+  Database        the backend account from the outputs (db_user / db_password at db_public_host:db_public_port,
+                  else db_host:db_port), or LIVE_INFRA_MYSQL_URL + LIVE_INFRA_MYSQL_PASSWORD; --skip-schema: none
+  Endpoints       --api-endpoint / --cos-endpoint, or LIVE_INFRA_API_ENDPOINT / LIVE_INFRA_COS_ENDPOINT
+
+Output:
+  text (default), json (report version 1, schema drift/report.schema.json), markdown, junit, sarif (2.1.0).
+  --output FORMAT=FILE (repeatable) writes more formats from the same run. With any format but text, stdout
+  holds exactly the report and the verdict goes to stderr. When GITHUB_STEP_SUMMARY is set, the markdown report
+  is appended to it. Secrets never appear: keys and passwords are compared, never printed; SecretIds are masked.
+
+Exit codes: 0 in sync, 1 drift found, 2 usage or input error, or the live state could not be read (wrong key,
+endpoint down, timeout) — an unreadable account is never reported as in sync.
+
+Examples:
+  npx live-infra drift --stack live-demo-prod
+  npx live-infra drift --stack live-demo-prod --format json > drift.json
+  npx live-infra drift --stack live-demo-prod --output sarif=drift.sarif --output junit=drift.xml --lang en
+  npx live-infra drift --stack live-demo-dev --skip-schema --timeout 60000
+`;
+
+function outputOption(value: string, previous: Array<{ format: DriftFormat; file: string }> = []): Array<{ format: DriftFormat; file: string }> {
+  const m = /^([a-z]+)=(.+)$/.exec(value.trim());
+  if (!m || !(DRIFT_FORMATS as readonly string[]).includes(m[1])) {
+    throw new InputError(`--output must be FORMAT=FILE with FORMAT one of ${DRIFT_FORMATS.join(", ")} (got "${value}")`);
+  }
+  return [...previous, { format: m[1] as DriftFormat, file: m[2] }];
+}
+
+function writeFile(file: string, text: string, what: string): void {
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, text);
+  } catch (err) {
+    throw new InputError(`${what}: cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command("drift")
+    .description("Compare the deployed stack with what the account returns now (what changed behind Terraform's back)")
+    .requiredOption("-s, --stack <name>", "stack name, e.g. live-demo-dev")
+    .option("--outputs <file>", "stack outputs file (default cdktf.out/stacks/<stack>/outputs.json)")
+    .option("--declared <file>", "synthesized cdk.tf.json (default cdktf.out/stacks/<stack>/cdk.tf.json)")
+    .addOption(new Option("--format <format>", "report format on stdout").choices([...DRIFT_FORMATS]).default("text"))
+    .option("--output <format=file>", "also write FORMAT to FILE (repeatable), e.g. --output sarif=drift.sarif", outputOption)
+    .addOption(new Option("--lang <lang>", "language of messages").choices(["zh", "en"]).default("zh"))
+    .option("--api-endpoint <url>", "send API 3.0 requests here (keeps the real host names), e.g. the sandbox")
+    .option("--cos-endpoint <url>", "send COS requests here (keeps the real host names), e.g. the sandbox")
+    .option("--skip-schema", "do not connect to MySQL (no schema, no account password check; both listed as skipped)")
+    .option("--timeout <ms>", `bound on the whole run in ms (default ${DEFAULT_DRIFT_TIMEOUT_MS})`, intOption("--timeout", 100, 600_000))
+    .addHelpText("after", HELP)
+    .action(
+      action(async (flags: DriftFlags) => {
+        const secretId = process.env.TENCENTCLOUD_SECRET_ID?.trim();
+        const secretKey = process.env.TENCENTCLOUD_SECRET_KEY?.trim();
+        if (!secretId || !secretKey) {
+          throw new InputError(
+            `TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY must be set (an API key of the account; read-only is enough)` +
+              ` — missing: ${[!secretId && "TENCENTCLOUD_SECRET_ID", !secretKey && "TENCENTCLOUD_SECRET_KEY"].filter(Boolean).join(", ")}.` +
+              " Run `export TENCENTCLOUD_SECRET_ID=AKID… TENCENTCLOUD_SECRET_KEY=…` and try again.",
+          );
+        }
+        const outputs = readStackOutputs(flags.outputs ?? defaultOutputsFile(flags.stack), flags.stack);
+        const declaredFile = flags.declared ?? path.join(path.dirname(defaultOutputsFile(flags.stack)), "cdk.tf.json");
+        const declaration = loadDeclaration(declaredFile, outputs);
+        const env = process.env;
+        const report = await runDrift({
+          stack: flags.stack,
+          outputs,
+          declaration,
+          credentials: { secretId, secretKey },
+          endpoints: { apiEndpoint: flags.apiEndpoint, cosEndpoint: flags.cosEndpoint },
+          mysql: { url: env.LIVE_INFRA_MYSQL_URL?.trim() || undefined, password: env.LIVE_INFRA_MYSQL_PASSWORD },
+          skipSchema: !!flags.skipSchema,
+          timeoutMs: flags.timeout,
+        });
+        const lang = flags.lang;
+        for (const o of flags.output ?? []) writeFile(o.file, renderDriftReport(report, o.format, { lang }), `--output ${o.format}`);
+        const summary = env.GITHUB_STEP_SUMMARY?.trim();
+        if (summary) {
+          try {
+            fs.appendFileSync(summary, renderDriftReport(report, "markdown", { lang }));
+          } catch (err) {
+            process.stderr.write(`live-infra: GITHUB_STEP_SUMMARY: cannot append to ${summary} (${(err as NodeJS.ErrnoException).code ?? "error"})\n`);
+          }
+        }
+        process.stdout.write(renderDriftReport(report, flags.format, { lang }));
+        if (flags.format !== "text") process.stderr.write(`${verdictLine(report, lang)}\n`);
+        return exitCodeOf(report);
+      }),
+    );
+}
