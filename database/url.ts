@@ -55,16 +55,23 @@ export function parseMysqlUrl(url: string, label: string): MysqlUrl {
   // A raw "/", "?" or "#" in the password ends the host part early and pushes the real "@HOST" behind it.
   if (/@/.test(u.pathname + u.search + u.hash)) throw problem(`cannot tell the password from the host; ${encode}`);
   if (!u.hostname) throw problem("has no host");
-  const user = decodeURIComponent(u.username);
+  const dec = (text: string, field: string): string => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      throw problem(`the ${field} has a malformed percent escape (% must be followed by two hex digits)`);
+    }
+  };
+  const user = dec(u.username, "user");
   if (!user) throw problem(`has no user; ${encode}`);
   const port = u.port ? Number(u.port) : 3306;
   if (port < 1) throw problem("has port 0; give a port from 1 to 65535");
-  const path = decodeURIComponent(u.pathname.replace(/^\//, ""));
+  const path = dec(u.pathname.replace(/^\//, ""), "database name");
   if (path && !DATABASE_NAME_RE.test(path)) {
     throw problem(`database name "${path}" must be 1-64 letters, digits, _ or $`);
   }
   // new URL keeps "[::1]" brackets in hostname; mysql2 wants the bare address.
   const host = u.hostname.replace(/^\[(.*)\]$/, "$1");
   const hasPassword = /^[a-z]+:\/\/[^/@]*:[^@]*@/i.test(url);
-  return { user, password: hasPassword ? decodeURIComponent(u.password) : undefined, host, port, database: path || undefined };
+  return { user, password: hasPassword ? dec(u.password, "password") : undefined, host, port, database: path || undefined };
 }

@@ -196,6 +196,22 @@ describe("migrations", () => {
 });
 
 describe("parseMysqlUrl", () => {
+  test.each([
+    ["mysql://root@[::1]/%zz", "database name"],
+    ["mysql://u%zz:pw@h:3306/d", "user"],
+    ["mysql://u:Secr%Et9@h:3306/d", "password"],
+  ])("a malformed percent escape in %s is an input error naming the field, never URIError or the password", (url, field) => {
+    let err: unknown;
+    try {
+      parseMysqlUrl(url, "--mysql-url");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toContain(`--mysql-url: the ${field} has a malformed percent escape`);
+    expect((err as Error).message).not.toContain("Secr");
+  });
+
   test("full and partial forms", () => {
     expect(parseMysqlUrl("mysql://u:p%40ss@db.example:3307/live_demo", "--mysql-url")).toEqual({ user: "u", password: "p@ss", host: "db.example", port: 3307, database: "live_demo" });
     expect(parseMysqlUrl("mysql://root@127.0.0.1/", "x")).toEqual({ user: "root", password: undefined, host: "127.0.0.1", port: 3306, database: undefined });
