@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { InputError, parseJsonFile } from "../common/errors";
+import { redactUrl } from "../common/mask";
 import { REGIONS, type Region } from "./regions";
 
 export class ConfigError extends InputError {
@@ -406,6 +407,8 @@ function valueAt(input: unknown, p: PropertyKey[]): unknown {
 }
 
 function showValue(v: unknown): string {
+  // A URL-shaped value may carry credentials or a signed query: show it without them.
+  if (typeof v === "string" && v.includes("://")) v = redactUrl(v).replace(/[?#].*$/, "");
   let s: string | undefined;
   try {
     s = JSON.stringify(v);

@@ -227,3 +227,23 @@ describe("the other readers in stacks/", () => {
     ]);
   });
 });
+
+describe("errors about URL values never show their credentials or query", () => {
+  test.each([
+    ["backend", "base_url", "ftp://deploy:CANARYpw1@backend.example.com/x"],
+    ["backend", "base_url", "https://deploy:CANARY/pw2@backend.example.com/?token=CANARYtok"],
+  ])("%s.%s = %s", (section, field, value) => {
+    const doc = envDoc("dev");
+    doc[section][field] = value;
+    let err: unknown;
+    try {
+      parseEnvironment(doc, "environments/dev.json");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const message = (err as Error).message;
+    expect(message).toContain(`field "${section}.${field}"`);
+    expect(message).not.toMatch(/CANARY/);
+  });
+});
