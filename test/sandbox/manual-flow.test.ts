@@ -122,7 +122,7 @@ test("synth → sandbox --seed-from-stack --mysql-url → migrate --stack → re
   expect(backend.db).toEqual({ host: "127.0.0.1", port: db.port, name: "live_demo", user: "live_user", password: outputs.db_password });
 
   // 5. validate against the sandbox: every check passes (db.connect logs in as live_user with the seeded password)
-  const validate = await step(["validate", "--stack", STACK, "--backend-dir", "backend", "--api-endpoint", urls.api, "--cos-endpoint", urls.cos, "--format", "json", "--lang", "en"]);
+  const validate = await step(["validate", "--stack", STACK, "--backend-dir", "backend", "--api-endpoint", urls.api, "--cos-endpoint", urls.cos, "--resolve", "backend.dev.live-demo.example.com:81.70.1.10", "--format", "json", "--lang", "en"]);
   const report = JSON.parse(validate.stdout);
   const statuses = Object.fromEntries(report.checks.map((c: { id: string; status: string }) => [c.id, c.status]));
   expect(Object.entries(statuses).filter(([, s]) => s !== "pass")).toEqual([]);
