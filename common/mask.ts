@@ -79,3 +79,33 @@ export function redactUrl(url: string): string {
   }
   return url;
 }
+
+/** Values that must never appear in a report; SecretIds are replaced by their masked form. */
+export interface SecretSet {
+  secrets: Array<string | undefined | null>;
+  secretIds: Array<string | undefined | null>;
+}
+
+/**
+ * Deep copy of `value` (a report) with every secret replaced by "***" (also its escaped forms, {@link redactText})
+ * and every SecretId masked, in keys and strings.
+ */
+export function scrub<T>(value: T, s: SecretSet): T {
+  const ids = s.secretIds.filter((x): x is string => !!x && x.length >= 4).sort((a, b) => b.length - a.length);
+  const clean = (t: string): string => {
+    let out = redactText(t, s.secrets);
+    for (const x of ids) if (out.includes(x)) out = out.split(x).join(maskSecretId(x));
+    return out;
+  };
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return clean(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") {
+      const o: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) o[clean(k)] = walk(x);
+      return o;
+    }
+    return v;
+  };
+  return walk(value) as T;
+}

@@ -2,7 +2,8 @@
  * The drift report (JSON `version: 1`, schema drift/report.schema.json): findings, read errors and coverage, with
  * every secret scrubbed. Exit codes: 0 in sync, 1 drift found, 2 something could not be read (never "in sync").
  */
-import { maskSecretId, redactText } from "../common/mask";
+import { scrub } from "../common/mask";
+export { scrub };
 import type { ResourceCoverage } from "./differ";
 import type { Finding, Lang, ReadError, Text } from "./types";
 
@@ -63,33 +64,6 @@ export function summarise(resources: ResourceCoverage[]): CoverageSummary {
   };
 }
 
-/** Values that must never appear in a report; SecretIds are replaced by their masked form. */
-export interface Secrets {
-  secrets: Array<string | undefined | null>;
-  secretIds: Array<string | undefined | null>;
-}
-
-/** Deep copy of `value` with every secret replaced by "***" and every SecretId masked, in keys and strings. */
-export function scrub<T>(value: T, s: Secrets): T {
-  const secrets = s.secrets.filter((x): x is string => !!x && x.length >= 4);
-  const ids = s.secretIds.filter((x): x is string => !!x && x.length >= 4).sort((a, b) => b.length - a.length);
-  const clean = (t: string): string => {
-    let out = redactText(t, secrets);
-    for (const x of ids) if (out.includes(x)) out = out.split(x).join(maskSecretId(x));
-    return out;
-  };
-  const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return clean(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === "object") {
-      const o: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) o[clean(k)] = walk(x);
-      return o;
-    }
-    return v;
-  };
-  return walk(value) as T;
-}
 
 /** 0 in sync, 1 drift found, 2 the live state could not (all) be read. */
 export function exitCodeOf(r: DriftReport): 0 | 1 | 2 {

@@ -2,7 +2,8 @@
  * The validation report (JSON `version: 1`) and its construction from the runner's outcomes.
  * Schema: validators/report.schema.json. Renderers (text, JUnit, Markdown) live in ./render.
  */
-import { maskSecretId } from "../common/mask";
+import { scrub, type SecretSet } from "../common/mask";
+export { scrub, type SecretSet };
 import { CATALOGUE } from "./catalogue";
 import type { CheckOutcome } from "./runner";
 import type { CheckStatus, Control, Lang, Msg, Severity } from "./types";
@@ -42,35 +43,6 @@ export interface Report {
 export const STATUSES: readonly CheckStatus[] = ["pass", "fail", "warn", "error", "skip"];
 
 const pick = (m: Msg, lang: Lang) => m[lang];
-
-/** Values that must never appear in a report; SecretIds are replaced by their masked form. */
-export interface SecretSet {
-  secrets: Array<string | undefined | null>;
-  secretIds: Array<string | undefined | null>;
-}
-
-/** Deep-copies `value`, replacing every secret with "***" and every SecretId with its mask, in keys and strings. */
-export function scrub<T>(value: T, s: SecretSet): T {
-  const secrets = s.secrets.filter((x): x is string => !!x && x.length >= 4).sort((a, b) => b.length - a.length);
-  const ids = s.secretIds.filter((x): x is string => !!x && x.length >= 4).sort((a, b) => b.length - a.length);
-  const clean = (t: string): string => {
-    let out = t;
-    for (const x of secrets) if (out.includes(x)) out = out.split(x).join("***");
-    for (const x of ids) if (out.includes(x)) out = out.split(x).join(maskSecretId(x));
-    return out;
-  };
-  const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return clean(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === "object") {
-      const o: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) o[clean(k)] = walk(x);
-      return o;
-    }
-    return v;
-  };
-  return walk(value) as T;
-}
 
 /** Evidence as plain JSON (no undefined, no functions, Buffers as text, bigints as strings). */
 function plainEvidence(e: Record<string, unknown> | undefined): Record<string, unknown> {
