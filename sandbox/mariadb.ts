@@ -16,6 +16,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as mysql from "mysql2/promise";
+import { parseUrlInputParts } from "../common/url-input";
 
 /** MySQL 8.0's default sql_mode (what a TencentDB MySQL 8 instance runs with unless changed). */
 export const MYSQL8_DEFAULT_SQL_MODE =
@@ -359,21 +360,24 @@ function makeHandle(
   };
 }
 
-/** Parses `mysql://USER[:PASSWORD]@HOST[:PORT][/DB]` into connection fields (port defaults to 3306). */
+/**
+ * Parses `mysql://USER[:PASSWORD]@HOST[:PORT][/DB]` into connection fields (port defaults to 3306, user to root).
+ * A malformed value is an InputError naming LIVE_INFRA_TEST_MYSQL_URL that never quotes the password.
+ */
 export function parseServerUrl(url: string): { host: string; port: number; user: string; password: string; database: string } {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new Error("LIVE_INFRA_TEST_MYSQL_URL is not a URL (expected mysql://USER[:PASSWORD]@HOST:PORT/)");
-  }
-  if (u.protocol !== "mysql:") throw new Error("LIVE_INFRA_TEST_MYSQL_URL must start with mysql://");
+  const u = parseUrlInputParts(url, {
+    label: "LIVE_INFRA_TEST_MYSQL_URL",
+    protocols: ["mysql"],
+    allowCredentials: true,
+    pathName: "database name",
+    form: "mysql://USER[:PASSWORD]@HOST[:PORT][/DATABASE]",
+  });
   return {
-    host: u.hostname,
-    port: u.port ? Number(u.port) : 3306,
-    user: decodeURIComponent(u.username) || "root",
-    password: decodeURIComponent(u.password),
-    database: decodeURIComponent(u.pathname.replace(/^\//, "")),
+    host: u.host,
+    port: u.port ?? 3306,
+    user: u.user || "root",
+    password: u.password ?? "",
+    database: u.path.replace(/^\//, ""),
   };
 }
 

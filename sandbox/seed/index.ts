@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { InputError, parseJsonFile } from "../../common/errors";
+import { parseUrlInputParts } from "../../common/url-input";
 import { OUTPUT_IDS, OutputId, StackOutputs, writeStackOutputs } from "../../common/outputs";
 import { Credential, State, beijingTime, emptyState, validateState } from "../state";
 import { Block, Evaluator } from "./expressions";
@@ -71,26 +72,14 @@ export async function closedLoopbackPort(): Promise<number> {
 }
 
 function parseMysqlUrl(url: string): ServerLogin {
-  // Mask up to the last "@": a password may itself hold "/" or "@" (that is often why the URL does not parse).
-  const shown = () => url.replace(/\/\/.*@/s, "//***@");
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new InputError(`--mysql-url: "${shown()}" is not a URL; use mysql://user:password@host:port/db`);
-  }
-  if (u.protocol !== "mysql:") {
-    throw new InputError(`--mysql-url: the scheme must be mysql:// (got ${u.protocol})`);
-  }
-  let user: string;
-  let password: string;
-  try {
-    user = decodeURIComponent(u.username);
-    password = decodeURIComponent(u.password);
-  } catch {
-    throw new InputError(`--mysql-url: "${shown()}": the user or password is not percent-encoded correctly (e.g. %40 for @, %2F for /)`);
-  }
-  return { host: u.hostname.replace(/^\[|\]$/g, ""), port: u.port ? Number(u.port) : 3306, user: user || "root", password };
+  const u = parseUrlInputParts(url, {
+    label: "--mysql-url",
+    protocols: ["mysql"],
+    allowCredentials: true,
+    pathName: "database name",
+    form: "mysql://USER[:PASSWORD]@HOST[:PORT][/DATABASE]",
+  });
+  return { host: u.host, port: u.port ?? 3306, user: u.user || "root", password: u.password ?? "" };
 }
 
 /** Seeds state and outputs from `<stackDir>/cdk.tf.json`. */

@@ -68,5 +68,9 @@ describe("MariaDB launcher", () => {
       else process.env.LIVE_INFRA_TEST_MYSQL_URL = saved;
     }
     expect(parseServerUrl("mysql://root@127.0.0.1/")).toEqual({ host: "127.0.0.1", port: 3306, user: "root", password: "", database: "" });
+    for (const bad of ["mysql://root:p%zzw@127.0.0.1/", "mysql:/root:pw@127.0.0.1/", "root:pw@127.0.0.1"]) {
+      expect(() => parseServerUrl(bad)).toThrow(/^LIVE_INFRA_TEST_MYSQL_URL: /);
+      expect(() => parseServerUrl(bad)).not.toThrow(/zzw|:pw/);
+    }
   });
 });
