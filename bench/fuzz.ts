@@ -437,6 +437,8 @@ interface Row {
   leaks: number;
   pollution: number;
   maxMs: number;
+  /** Wall time of all its inputs, generation and pollution checks included. */
+  totalMs: number;
   examples: Failure[];
 }
 
@@ -467,7 +469,8 @@ function usage(problem?: string): never {
 }
 
 function fuzzReader(reader: Reader, runs: number, base: Snapshot): Row {
-  const row: Row = { reader, inputs: 0, values: 0, inputErrors: 0, crashes: 0, leaks: 0, pollution: 0, maxMs: 0, examples: [] };
+  const row: Row = { reader, inputs: 0, values: 0, inputErrors: 0, crashes: 0, leaks: 0, pollution: 0, maxMs: 0, totalMs: 0, examples: [] };
+  const start = process.hrtime.bigint();
   const note = (f: Failure) => {
     if (row.examples.filter((e) => e.kind === f.kind).length < 3) row.examples.push(f);
   };
@@ -501,6 +504,7 @@ function fuzzReader(reader: Reader, runs: number, base: Snapshot): Row {
       note({ kind: "pollution", detail: changed, input: text });
     }
   }
+  row.totalMs = Number(process.hrtime.bigint() - start) / 1e6;
   return row;
 }
 
@@ -520,8 +524,8 @@ function main(): void {
     seedRandom(args.seed * 7919 + all.indexOf(r));
     rows.push(fuzzReader(r, args.runs, base));
   }
-  const header = ["reader", "inputs", "value", "InputError", "crash", "leak", "pollution", "max ms"];
-  const cells = rows.map((r) => [r.reader.name, r.inputs, r.values, r.inputErrors, r.crashes, r.leaks, r.pollution, r.maxMs.toFixed(1)].map(String));
+  const header = ["reader", "inputs", "value", "InputError", "crash", "leak", "pollution", "time s", "max ms"];
+  const cells = rows.map((r) => [r.reader.name, r.inputs, r.values, r.inputErrors, r.crashes, r.leaks, r.pollution, (r.totalMs / 1000).toFixed(2), r.maxMs.toFixed(1)].map(String));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join("  ");
   const out: string[] = [`fuzz: ${args.runs} inputs per reader, seed ${args.seed}, ${((Date.now() - t0) / 1000).toFixed(1)} s`, line(header), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)];

@@ -83,6 +83,22 @@ async function bucketVerdict(ctx: CheckContext): Promise<Verdict> {
     );
   }
 
+  // The backend builds the bucket's host name from the values as written: anything outside COS's alphabet
+  // (surrounding whitespace, capitals, dots, …) names no bucket.
+  const malformed = [!/^[a-z0-9-]+$/.test(b.bucket) && "COSKEY_BUCKET", !/^[a-z0-9-]+$/.test(b.region) && "COSKEY_BUCKET_REGION"].filter(
+    (x): x is string => !!x,
+  );
+  if (malformed.length) {
+    const ref = inConfig(src, ...(malformed as ConfigKey[]));
+    const written: Record<string, string> = { COSKEY_BUCKET: b.bucket, COSKEY_BUCKET_REGION: b.region };
+    const ws = malformed.some((k) => written[k] !== written[k].trim());
+    return fail(
+      `${ref.zh} 含有 COS 存储桶名称或地域不允许的字符${ws ? "（首尾空白）" : ""}：后台按原样使用该值，找不到存储桶。`,
+      `${ref.en} ${malformed.length > 1 ? "hold" : "holds"} characters a COS bucket name or region never has${ws ? " (surrounding whitespace)" : ""} (only a-z, 0-9 and -): the backend uses the value as written and addresses no bucket.`,
+      evidence,
+    );
+  }
+
   // APPID: the suffix of COSKEY_BUCKET, COSKEY_APPID and the account's APPID must agree.
   if (split.appid && split.appid !== b.appid) {
     return fail(
