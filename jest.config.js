@@ -7,10 +7,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  // Drift's per-reader and CLI suites need the sandbox's CAM ListPolicies and a seeder that builds the VPC, subnet,
-  // security group, CDB privileges and CAM tags a deploy leaves (issue 10, still open); they run with
-  // `npx jest test/drift --testPathIgnorePatterns=/node_modules/` and fail until then.
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/drift/readers.test.ts", "<rootDir>/test/drift/cli.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/"],
   transform: {
     "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
   },

@@ -6,9 +6,10 @@ import * as path from "path";
 import { shown } from "./differ";
 import type { ResourceCoverage } from "./differ";
 import { DriftReport, pick, verdictLine } from "./report";
+import { renderHtmlPage } from "../page/render";
 import type { Finding, FindingKind, Lang } from "./types";
 
-export const DRIFT_FORMATS = ["text", "json", "markdown", "junit", "sarif"] as const;
+export const DRIFT_FORMATS = ["text", "json", "markdown", "junit", "sarif", "html"] as const;
 export type DriftFormat = (typeof DRIFT_FORMATS)[number];
 
 export interface RenderOptions {
@@ -233,6 +234,8 @@ export function renderDriftReport(r: DriftReport, format: DriftFormat, o: Render
       return renderJunit(r, o);
     case "sarif":
       return renderSarif(r, o);
+    case "html":
+      return renderHtmlPage({ drift: r, lang: o.lang });
     default:
       return renderText(r, o);
   }

@@ -9,7 +9,7 @@
  * Construct suffixes (`-uploader`, `-upload-objects`, `-callbacks`, `-recording`, `-vpc`, `-db`, `-mysql`) are the
  * constructs' (stacks/*.ts); test/lifecycle pins both against a synthesized copy.
  */
-import { createHash } from "crypto";
+import { shortHash } from "../common/hash";
 import { NameRule, StackIdentity, exactRule, ownerTags, stackOf } from "./identity";
 import type { ResourceType } from "./types";
 
@@ -27,14 +27,6 @@ export const NAME_SUFFIXES: ReadonlyArray<[ResourceType, string]> = [
 
 /** Length of the name hash in an ephemeral copy's bucket base (stacks/ephemeral.ts BUCKET_HASH_LENGTH). */
 const BUCKET_HASH_LENGTH = 8;
-
-/** `length` base-36 characters of the SHA-256 of `text` (stacks/ephemeral.ts shortHash). */
-export function shortHash(text: string, length: number): string {
-  const digest = createHash("sha256").update(text).digest();
-  let n = 0n;
-  for (const b of digest.subarray(0, 16)) n = (n << 8n) | BigInt(b);
-  return n.toString(36).padStart(length, "0").slice(-length);
-}
 
 /** The hash an ephemeral copy named `env` ends its bucket base with. */
 export function copyBucketHash(env: string): string {

@@ -1,5 +1,6 @@
 /**
- * CAM 2019-01-16 and STS 2018-08-13 GetCallerIdentity: the reads a validator needs to check the upload signer, and
+ * CAM 2019-01-16 and STS 2018-08-13 GetCallerIdentity: the reads a validator needs to check the upload signer (and
+ * ListPolicies, which drift uses to find a policy by name), and
  * the writes drift checks and teardown use (UpdatePolicy — what the Terraform provider changes a policy with, no
  * policy versions —, AttachUserPolicy/DetachUserPolicy, DeletePolicy, UpdateAccessKey, DeleteAccessKey, DeleteUser).
  * UIN JSON types follow each action's typing (number in GetUser and ListAttachedUserPolicies, string in GetUserAppId
@@ -174,6 +175,30 @@ export const CAM: ServiceDef = {
           UpdateTime: pol.updateTime, PolicyDocument: JSON.stringify({ version: "2.0", ...pol.document }),
           PresetAlias: "", IsServiceLinkedRolePolicy: 0, Tags: Object.entries(pol.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
         };
+      },
+    },
+    ListPolicies: {
+      params: { Rp: "int", Page: "int", Scope: "string", Keyword: "string" },
+      run(p: P, { state }) {
+        const page = p.Page ?? 1;
+        const rp = p.Rp ?? 20;
+        if (page < 1 || rp < 1 || rp > 200) throw new ApiError("InvalidParameter.ParamError", "Page must be ≥ 1 and Rp between 1 and 200.");
+        const scope = p.Scope ?? "All";
+        if (!["All", "QCS", "Local"].includes(scope)) throw new ApiError("InvalidParameter.ScopeError", 'Scope must be "All", "QCS" or "Local".');
+        const keyword = String(p.Keyword ?? "").toLowerCase();
+        const list = state.cam.policies
+          .filter((pol) => scope === "All" || (scope === "QCS" ? pol.type === 2 : pol.type !== 2))
+          .filter((pol) => !keyword || pol.policyName.toLowerCase().includes(keyword))
+          .map((pol) => {
+            const attached = state.cam.users.filter((u) => u.policyIds.includes(pol.policyId)).length;
+            return {
+              PolicyId: pol.policyId, PolicyName: pol.policyName, AddTime: pol.addTime, UpdateTime: pol.updateTime,
+              Type: pol.type ?? 1, Description: pol.description ?? "", CreateMode: pol.type === 2 ? 2 : 1, Attachments: attached,
+              ServiceType: "", IsAttached: attached ? 1 : 0, Deactived: 0, DeactivedDetail: [], IsServiceLinkedPolicy: 0,
+              AttachEntityCount: attached, AttachEntityBoundaryCount: 0,
+            };
+          });
+        return { TotalNum: list.length, List: list.slice((page - 1) * rp, page * rp), ServiceTypeList: [] };
       },
     },
     UpdatePolicy: {

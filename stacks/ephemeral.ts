@@ -17,10 +17,11 @@
  *
  * The MySQL account (`backend.db_user`) and database (`live_demo`) belong to the new instance and keep their names.
  */
-import { createHash, randomBytes } from "crypto";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { InputError } from "../common/errors";
+import { shortHash } from "../common/hash";
 import { ENV_NAME_RE, listEnvironments, loadEnvironment, maxBucketBaseLength, parseEnvironment, type EnvConfig } from "./config";
 
 /** Default lifetime of an ephemeral copy when neither --ttl-hours nor LIVE_INFRA_EPHEMERAL_TTL_HOURS is given. */
@@ -45,14 +46,6 @@ export interface CiRun {
   readonly runId: string;
   readonly attempt: string;
   readonly job?: string;
-}
-
-/** `length` base-36 characters of the SHA-256 of `text`. */
-export function shortHash(text: string, length: number): string {
-  const digest = createHash("sha256").update(text).digest();
-  let n = 0n;
-  for (const b of digest.subarray(0, 16)) n = (n << 8n) | BigInt(b);
-  return n.toString(36).padStart(length, "0").slice(-length);
 }
 
 const quote = (v: string) => JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);

@@ -1,8 +1,8 @@
-/** CAM and the account: user info, policies, sub-users with their API keys, policy attachments. */
+/** CAM and the account: user info, policies and sub-users (with their tags), the users' API keys, policy attachments. */
 import { InputError } from "../../common/errors";
 import type { CamPolicy, CamUser, PolicyDocument } from "../state";
 import type { BuilderTable } from "./types";
-import { Json, Obj, asArray, newSecretPair } from "./values";
+import { Json, Obj, asArray, newSecretPair, tagsOf } from "./values";
 
 function normalisePolicy(text: Json, where: string): PolicyDocument {
   let doc: Obj;
@@ -33,6 +33,7 @@ export const CAM: BuilderTable = {
       const pol: CamPolicy = {
         policyId: Number(a.id), policyName: String(a.name), description: String(a.description ?? ""), type: 1,
         document: normalisePolicy(a.document, `${ctx.file}: ${b.addr}.document`), addTime: ctx.created, updateTime: ctx.created,
+        ...(tagsOf(a.tags) ? { tags: tagsOf(a.tags) } : {}),
       };
       ctx.state.cam.policies.push(pol);
     },
@@ -47,6 +48,7 @@ export const CAM: BuilderTable = {
       const user: CamUser = {
         name: String(a.name), uin: String(a.uin), uid: Number(a.uid), remark: String(a.remark ?? ""),
         consoleLogin: a.console_login === true ? 1 : 0, createTime: ctx.created, policyIds: [],
+        ...(tagsOf(a.tags) ? { tags: tagsOf(a.tags) } : {}),
       };
       ctx.state.cam.users.push(user);
       if (a.secret_id) {

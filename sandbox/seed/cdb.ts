@@ -1,5 +1,6 @@
 /**
- * TencentDB for MySQL: instances (pointing at the seed's MySQL), databases, accounts, privileges. Accounts and
+ * TencentDB for MySQL: instances (pointing at the seed's MySQL, in the declared VPC, subnet and security groups),
+ * databases, accounts and the privileges DescribeAccountPrivileges returns. Accounts and
  * privileges are also collected in `ctx.db`, which the seeder applies to that MySQL when asked to (mysql-accounts.ts).
  */
 import type { DbInstance } from "../state";
@@ -27,6 +28,9 @@ export const CDB: BuilderTable = {
         engineType: String(a.engine_type ?? "InnoDB"), memory: num(a.mem_size, 1000), volume: num(a.volume_size, 50),
         charset: params.character_set_server ?? "utf8mb4", createTime: ctx.created, params, databases: [], accounts: [],
         ...(tagsOf(a.tags) ? { tags: tagsOf(a.tags) } : {}),
+        ...(a.vpc_id ? { vpcId: String(a.vpc_id) } : {}),
+        ...(a.subnet_id ? { subnetId: String(a.subnet_id) } : {}),
+        ...(asArray(a.security_groups as string[]).length ? { securityGroupIds: asArray(a.security_groups as string[]).map(String) } : {}),
       };
       ctx.state.cdb.instances.push(inst);
     },
@@ -42,7 +46,10 @@ export const CDB: BuilderTable = {
     computed: (a) => ({ id: `${a.mysql_id}#${a.name}#${a.host ?? "%"}` }),
     build: (a, b, ctx) => {
       const inst = ctx.state.cdb.instances.find((i) => i.instanceId === a.mysql_id);
-      inst?.accounts.push({ user: String(a.name), host: String(a.host ?? "%"), ...(a.description ? { description: String(a.description) } : {}) });
+      inst?.accounts.push({
+        user: String(a.name), host: String(a.host ?? "%"), ...(a.description ? { description: String(a.description) } : {}),
+        createTime: ctx.created, modifyTime: ctx.created,
+      });
       ctx.db.accounts.push({ user: String(a.name), host: String(a.host ?? "%"), password: String(a.password ?? ""), source: `${ctx.file}: ${b.addr}` });
     },
   },
@@ -58,6 +65,19 @@ export const CDB: BuilderTable = {
         ctx.db.grants.push({ ...who, database: String(t.database_name), table: String(t.table_name), privileges: privs(t.privileges) });
       }
       if (asArray(a.column as Obj[]).length) ctx.db.skipped.push(`${b.addr}: column privileges`);
+      // What DescribeAccountPrivileges answers (upper-case names).
+      const account = ctx.state.cdb.instances.find((i) => i.instanceId === a.mysql_id)?.accounts.find((x) => x.user === who.user && x.host === who.host);
+      if (!account) return;
+      const upper = (v: unknown) => privs(v).map((x) => x.toUpperCase());
+      account.privileges = {
+        global: upper(a.global),
+        databases: asArray(a.database as Obj[]).map((d) => ({ database: String(d.database_name), privileges: upper(d.privileges) })),
+        tables: asArray(a.table as Obj[]).map((t) => ({ database: String(t.database_name), table: String(t.table_name), privileges: upper(t.privileges) })),
+        columns: asArray(a.column as Obj[]).map((c) => ({
+          database: String(c.database_name), table: String(c.table_name), column: String(c.column_name), privileges: upper(c.privileges),
+        })),
+      };
+      account.modifyTime = ctx.created;
     },
   },
 };

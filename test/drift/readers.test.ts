@@ -323,6 +323,18 @@ describe("tencentcloud_mysql_*", () => {
     expect(r.keys).toEqual(["tencentcloud_mysql_privilege.backend database changed"]);
     expect(r.findings[0].live).toEqual([{ database_name: w.db, privileges: ["INSERT", "SELECT"] }]);
   });
+
+  it("tencentcloud_mysql_privilege: a global privilege granted by hand is changed; missing with its account", async () => {
+    let r = await after(() =>
+      cdb().request("ModifyAccountPrivileges", { InstanceId: id(), Accounts: [{ User: w.user, Host: "%" }], GlobalPrivileges: ["PROCESS"], ModifyAction: "grant" }),
+    );
+    expect(r.keys).toEqual(["tencentcloud_mysql_privilege.backend global changed"]);
+    expect(r.findings[0].live).toEqual(["PROCESS"]);
+    expect(r.findings[0].fix.kind).toBe("deploy");
+    await w.reset();
+    r = await after(() => cdb().request("DeleteAccounts", { InstanceId: id(), Accounts: [{ User: w.user, Host: "%" }] }));
+    expect(r.keys).toEqual(expect.arrayContaining(["tencentcloud_mysql_privilege.backend - missing"]));
+  });
 });
 
 describe("tencentcloud_security_group / _rule_set, tencentcloud_vpc, tencentcloud_subnet", () => {

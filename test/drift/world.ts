@@ -78,7 +78,11 @@ export async function startWorld(tag: string): Promise<World> {
   writeStackOutputs(seed.outputsFile, seed.stack, outputs);
   for (const inst of seed.state.cdb.instances) {
     for (const d of inst.databases) if (d.name === seed.outputs.db_name) d.name = db;
-    for (const a of inst.accounts) if (a.user === seed.outputs.db_user) a.user = user;
+    for (const a of inst.accounts) {
+      if (a.user === seed.outputs.db_user) a.user = user;
+      for (const d of a.privileges?.databases ?? []) if (d.database === seed.outputs.db_name) d.database = db;
+      for (const t of a.privileges?.tables ?? []) if (t.database === seed.outputs.db_name) t.database = db;
+    }
   }
   await migrate({
     account: { host: server.host, port: server.port, user: server.user, password: server.password },

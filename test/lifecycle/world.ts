@@ -1,9 +1,8 @@
 /**
  * One account for the lifecycle tests, in an in-process sandbox: two ephemeral copies of dev (`old` expired nine days
  * ago, `fresh` two hours old with a day to live), dev itself (ephemeral, 72 h, not a copy: no expiry tags), the
- * protected prod stack, each seeded from its synthesized cdk.tf.json (ids
- * renumbered so the stacks share one account, VPC networking and CAM tags filled in as a deploy leaves them, three
- * objects in the expired copy's bucket), plus resources that are not any stack's: another team's live domains,
+ * protected prod stack, each seeded from its synthesized cdk.tf.json (ids renumbered so the stacks share one account,
+ * three objects in the expired copy's bucket), plus resources that are not any stack's: another team's live domains,
  * templates and rules (the same AppName on other domains), an untagged bucket, CAM user and VPC.
  *
  * `reset()` puts that state back (control API); `resources(state)` flattens a state into one JSON text per resource,
@@ -69,8 +68,6 @@ async function control(base: string, method: "GET" | "PUT", route: string, body?
   return text ? JSON.parse(text) : undefined;
 }
 
-const hex8 = (n: number) => n.toString(16).padStart(8, "0");
-
 /** One JSON text per resource of the state, keyed `<kind>:<id>` (credentials by SecretId). */
 export function resources(s: State): Map<string, string> {
   const out = new Map<string, string>();
@@ -91,10 +88,8 @@ export function resources(s: State): Map<string, string> {
   return out;
 }
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** Merges one seeded stack into `into`, renumbered by `k`, completing what a deploy leaves that the seeder does not model. */
-function merge(into: State, seeded: State, k: number, doc: Obj, outputs: StackOutputs): StackOutputs {
+/** Merges one seeded stack into `into`, its template, policy and CAM ids renumbered by `k` so the stacks share one account. */
+function merge(into: State, seeded: State, k: number, outputs: StackOutputs): StackOutputs {
   const s = structuredClone(seeded);
   const tplShift = 1000 * (k + 1);
   for (const t of s.live.callbackTemplates) t.templateId += tplShift;
@@ -107,31 +102,6 @@ function merge(into: State, seeded: State, k: number, doc: Obj, outputs: StackOu
     for (const c of s.credentials) if (c.uin === u.uin && c.kind === "sub-user") c.uin = uin;
     u.uin = uin;
     u.uid += 100 * (k + 1);
-  }
-  const res = doc.resource as Obj;
-  const tagsOf = (type: string) => Object.values((res[type] ?? {}) as Obj)[0]?.tags as Record<string, string> | undefined;
-  for (const u of s.cam.users) u.tags ??= tagsOf("tencentcloud_cam_user");
-  for (const p of s.cam.policies) p.tags ??= tagsOf("tencentcloud_cam_policy");
-  const region = String((doc.provider as Obj).tencentcloud[0].region);
-  const now = beijingTime();
-  if (!(s.vpc?.vpcs.length)) {
-    const vpc = Object.values(res.tencentcloud_vpc as Obj)[0];
-    const subnet = Object.values(res.tencentcloud_subnet as Obj)[0];
-    const sg = Object.values(res.tencentcloud_security_group as Obj)[0];
-    const rules = Object.values(res.tencentcloud_security_group_rule_set as Obj)[0];
-    const ids = { vpc: `vpc-${hex8(k + 1)}`, subnet: `subnet-${hex8(k + 1)}`, sg: `sg-${hex8(k + 1)}` };
-    s.vpc = {
-      vpcs: [{ vpcId: ids.vpc, vpcName: vpc.name, cidrBlock: vpc.cidr_block, region, createTime: now, tags: vpc.tags }],
-      subnets: [{ subnetId: ids.subnet, vpcId: ids.vpc, subnetName: subnet.name, cidrBlock: subnet.cidr_block, zone: subnet.availability_zone, region, createTime: now, tags: subnet.tags }],
-      securityGroups: [
-        {
-          securityGroupId: ids.sg, securityGroupName: sg.name, securityGroupDesc: sg.description ?? "", region, createTime: now, tags: sg.tags, policyVersion: 1,
-          ingress: (rules.ingress as Obj[]).map((r) => ({ protocol: r.protocol, port: r.port, cidrBlock: r.cidr_block, action: r.action, policyDescription: r.description ?? "" })),
-          egress: [],
-        },
-      ],
-    };
-    for (const i of s.cdb.instances) Object.assign(i, { vpcId: ids.vpc, subnetId: ids.subnet, securityGroupIds: [ids.sg] });
   }
   into.credentials.push(...s.credentials.filter((c) => c.kind === "sub-user"));
   into.cam.users.push(...s.cam.users);
@@ -194,9 +164,8 @@ export async function startWorld(tag: string): Promise<World> {
   for (const [k, s] of synth.stacks.entries()) {
     const dir = path.dirname(s.file);
     const seed = await seedFromStack({ stackDir: dir, owner: OWNER, appId: APPID, ownerUin: OWNER_UIN, env: {}, variables: { live_callback_key: "prodCallbackKey0000000000000000a" } });
-    const doc = JSON.parse(fs.readFileSync(s.file, "utf8")) as Obj;
     const before = new Set(resources(state).keys());
-    const outputs = merge(state, seed.state, k, doc, seed.outputs);
+    const outputs = merge(state, seed.state, k, seed.outputs);
     writeStackOutputs(seed.outputsFile, seed.stack, outputs);
     const keys = [...resources(state).keys()].filter((x) => !before.has(x));
     stacks.push({ name: s.env, stack: s.stackName, dir, declaredFile: s.file, outputsFile: seed.outputsFile, outputs, keys });
