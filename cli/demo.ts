@@ -1,5 +1,5 @@
 /**
- * `live-infra demo`: synth + sandbox + MariaDB + migrate + demo rows + validate, offline, in one command
+ * `live-infra demo`: synth + sandbox + MariaDB + migrate + demo rows + validate + drift, offline, in one command
  * (`npm run demo`). The orchestration lives in demo/run.ts; this file parses arguments and sets the exit code.
  */
 import { Command, Option } from "commander";
@@ -8,7 +8,7 @@ import type { ReportFormat, Lang } from "../demo/run";
 import { SCENARIOS, SCENARIO_NAMES } from "../demo/scenarios";
 import { action, EXIT_OK } from "./run";
 
-const FORMATS: readonly ReportFormat[] = ["text", "json", "junit", "markdown"];
+const FORMATS: readonly ReportFormat[] = ["text", "json", "junit", "markdown", "html"];
 const LANGS: readonly Lang[] = ["zh", "en"];
 
 function scenarioList(lang: Lang): string {
@@ -29,8 +29,9 @@ export function register(program: Command): void {
     .description(
       "Run the whole flow offline: synth the dev stack, start MariaDB (TencentDB stand-in) and the Tencent Cloud " +
         "sandbox seeded from the stack, migrate the schema, seed demo rows, render the backend's OutDefine.php and " +
-        "cdn.route.ini, break one thing (--scenario), validate, print the checklist and clean up. " +
-        "Exit code = validate's: 0 nothing failed, 1 a check failed or errored, 2 usage error.",
+        "cdn.route.ini, break one thing (--scenario), validate, check drift, print both reports and clean up. " +
+        "Exit code = validate's: 0 nothing failed, 1 a check failed or errored (or drift differs from what the " +
+        "scenario expects), 2 usage error.",
     )
     .option("--scenario <name>", `what to break before validating (see --list-scenarios)`, "healthy")
     .option("--list-scenarios", "print the scenario names with what each breaks, then exit")

@@ -26,7 +26,15 @@ import type { Sandbox } from "../sandbox/server";
 import type { State } from "../sandbox/state";
 import { migrate as runMigration } from "../database/migrate";
 import { synthesize } from "../stacks/synth";
-import type { Scenario } from "./scenarios";
+import {
+  exitCodeOf as driftExitCode,
+  loadDeclaration,
+  renderDriftReport,
+  runDrift,
+  verdictLine as driftVerdict,
+  type DriftReport,
+} from "../drift";
+import type { ExpectedFinding, Scenario } from "./scenarios";
 
 export type ValidationResult = Report;
 
@@ -141,7 +149,12 @@ export async function isolateDatabase(o: {
   await mutateSandboxState(o.sandbox.control, (s) => {
     for (const inst of s.cdb.instances) {
       for (const d of inst.databases) if (d.name === before.db) d.name = outputs.db_name;
-      for (const a of inst.accounts) if (a.user === before.user) a.user = outputs.db_user;
+      for (const a of inst.accounts) {
+        if (a.user === before.user) a.user = outputs.db_user;
+        for (const d of [...(a.privileges?.databases ?? []), ...(a.privileges?.tables ?? []), ...(a.privileges?.columns ?? [])]) {
+          if (d.database === before.db) d.database = outputs.db_name;
+        }
+      }
     }
   });
   return outputs;
@@ -248,4 +261,46 @@ export function verdictLine(r: Report, scenario: Scenario, lang: "zh" | "en", ms
   return lang === "zh"
     ? `${validationVerdict(r, lang)}（场景 ${scenario.name}，演示总用时 ${secs} 秒）`
     : `${validationVerdict(r, lang)} (scenario ${scenario.name}, demo total ${secs} s)`;
+}
+
+/**
+ * `live-infra drift --stack S --outputs F --declared <stackDir>/cdk.tf.json --api-endpoint A --cos-endpoint C`
+ * in-process: the synthesized stack and the outputs file against the sandbox and the backend's database.
+ */
+export async function drift(o: {
+  stack: string;
+  stackDir: string;
+  outputsFile: string;
+  api: string;
+  cos: string;
+  ownerKeys: { secretId: string; secretKey: string };
+}): Promise<DriftReport> {
+  const outputs = readStackOutputs(o.outputsFile, o.stack);
+  return runDrift({
+    stack: o.stack,
+    outputs,
+    declaration: loadDeclaration(path.join(o.stackDir, "cdk.tf.json"), outputs),
+    credentials: o.ownerKeys,
+    endpoints: { apiEndpoint: o.api, cosEndpoint: o.cos },
+    env: {},
+  });
+}
+
+export { renderDriftReport, driftExitCode, driftVerdict };
+export type { DriftReport };
+
+const findingKey = (f: { address: string; attribute?: string | null; kind: string }) => `${f.address} ${f.attribute ?? "-"} ${f.kind}`;
+
+/**
+ * How a drift report differs from what the scenario expects: findings nobody expected, expected ones absent, and
+ * reads that failed (a demo environment is always readable). Empty when they agree.
+ */
+export function driftMismatch(r: DriftReport, expected: readonly ExpectedFinding[]): string[] {
+  const got = new Set(r.findings.map(findingKey));
+  const want = new Set(expected.map(findingKey));
+  return [
+    ...[...got].filter((k) => !want.has(k)).map((k) => `unexpected finding: ${k}`),
+    ...[...want].filter((k) => !got.has(k)).map((k) => `expected finding absent: ${k}`),
+    ...r.errors.map((e) => `not read: ${e.address}`),
+  ];
 }

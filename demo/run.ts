@@ -10,10 +10,13 @@
  *   6. render the backend's conf/OutDefine.php and conf/cdn.route.ini from the outputs into a temp dir
  *   7. break the environment as the scenario says (after migrate, so migrate cannot repair it)
  *   8. validate with the owner's control-plane keys against the sandbox endpoints
- *   9. print the report (and, in text, a one-line verdict) — then clean everything up, also on error or Ctrl-C.
+ *   9. drift: the synthesized stack and the outputs against the sandbox and the database; the findings must be
+ *      exactly the scenario's `expect.drift`
+ * then print both reports (in text, each ending with its verdict) and clean everything up, also on error or Ctrl-C.
  *
- * With a machine-readable format stdout holds exactly the report; progress, logs and the verdict go to stderr.
- * Exit code = validate's (0 nothing failed, 1 a check failed or errored).
+ * With a machine-readable format stdout holds exactly validate's report; progress, logs, drift's text report and
+ * the verdicts go to stderr. Exit code = validate's (0 nothing failed, 1 a check failed or errored), and 1 when
+ * drift's findings differ from the scenario's.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -33,7 +36,7 @@ import { seedDemoRows, DEMO_STREAMERS } from "./rows";
 import { findScenario, SCENARIO_NAMES, Scenario } from "./scenarios";
 import { guardStdout } from "./stdout-guard";
 
-export type ReportFormat = "text" | "json" | "junit" | "markdown";
+export type ReportFormat = "text" | "json" | "junit" | "markdown" | "html";
 export type Lang = "zh" | "en";
 
 /** The stack the demo synthesizes and seeds from. */
@@ -69,6 +72,8 @@ export interface DemoOptions {
   beforeValidate?: (ctx: DemoContext) => Promise<void> | void;
   /** Called with validate's wall time, ms (the benchmark). */
   onValidated?: (ms: number) => void;
+  /** Called with drift's wall time, ms. */
+  onDrift?: (ms: number) => void;
 }
 
 /** What a run set up; handed to `beforeValidate`. Holds secrets: never print it. */
@@ -93,6 +98,9 @@ export interface DemoResult {
   reportText: string;
   /** The validation result (for tests and other renderers). */
   result: parts.ValidationResult;
+  /** Drift's report, and how its findings differ from the scenario's (empty: as expected). */
+  drift: parts.DriftReport;
+  driftMismatch: string[];
   durationMs: number;
 }
 
@@ -286,14 +294,38 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     });
     opts.onValidated?.(Date.now() - v0);
 
-    // 9. report
-    stepNo++;
+    // 9. drift
+    const drift = await step(L("drift", "漂移检查"), async () => {
+      const d0 = Date.now();
+      const r = await parts.drift({
+        stack: synth.stack,
+        stackDir: synth.stackDir,
+        outputsFile: sb.outputsFile,
+        api: sb.api,
+        cos: sb.cos,
+        ownerKeys: sb.ownerKeys,
+      });
+      opts.onDrift?.(Date.now() - d0);
+      return r;
+    });
+    const driftMismatch = parts.driftMismatch(drift, scenario.expect.drift);
+
+    // report
     const color = opts.format === "text" && !opts.out && parts.useColor(process.stdout);
     const reportText = parts.renderReport(result, opts.format, opts.lang, color);
-    const exitCode = parts.exitCodeOf(result);
+    const driftText = parts.renderDriftReport(drift, "text", { lang: opts.lang });
+    const exitCode = driftMismatch.length ? 1 : parts.exitCodeOf(result);
     const write = opts.out ?? ((t: string) => guard!.writeStdout(t));
-    // The text checklist ends with validate's verdict line; other formats get it on stderr.
-    await write(reportText.endsWith("\n") ? reportText : `${reportText}\n`);
+    const nl = (t: string) => (t.endsWith("\n") ? t : `${t}\n`);
+    // The text checklist ends with validate's verdict line, drift's report with its own; other formats keep stdout
+    // for validate's report and get drift's on stderr.
+    if (opts.format === "text") {
+      await write(`${nl(reportText)}\n${nl(driftText)}`);
+    } else {
+      await write(nl(reportText));
+      for (const line of driftText.replace(/\n$/, "").split("\n")) safeLog(line);
+    }
+    for (const m of driftMismatch) safeLog(`live-infra demo: ${L("drift differs from the scenario", "漂移与场景预期不符")}: ${m}`);
     if (opts.format === "text") {
       safeLog(
         `live-infra demo: ${L("scenario", "场景")} "${scenario.name}" — ${L("exit code", "退出码")} ${exitCode}, ` +
@@ -302,7 +334,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     } else {
       safeLog(parts.verdictLine(result, scenario, opts.lang, Date.now() - started));
     }
-    return { exitCode, reportText, result, durationMs: Date.now() - started };
+    return { exitCode, reportText, result, drift, driftMismatch, durationMs: Date.now() - started };
   } finally {
     const t0 = Date.now();
     await cleanup.run();

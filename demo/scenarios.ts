@@ -3,9 +3,18 @@
  *
  * Each entry says what it breaks and what `validate` must then report: `fail`, `skip` and `warn` list the check ids
  * with that status; every other check the report contains must `pass`. `keywords` holds, per failing check, a text
- * that must appear in that check's FAQ keyword, message or remediation (the FAQ's own terms). How a scenario is
+ * that must appear in that check's FAQ keyword, message or remediation (the FAQ's own terms). `drift` lists exactly
+ * the findings `drift` must then report (none: in sync); breakage outside the stack's resources (the backend's
+ * files, rows, the server's session settings) is no drift. How a scenario is
  * applied lives in `demo/breakage.ts`; this file is data only so tests and `--list-scenarios` can read it cheaply.
  */
+
+/** A drift finding a scenario expects, as `address attribute kind` (attribute absent for a whole resource). */
+export interface ExpectedFinding {
+  readonly address: string;
+  readonly attribute?: string;
+  readonly kind: "changed" | "missing" | "unmanaged";
+}
 
 export interface Scenario {
   /** Stable name (CLI argument). */
@@ -22,6 +31,8 @@ export interface Scenario {
     readonly exitCode: 0 | 1;
     /** check id → text expected in that check's faqKeyword / message / remediation. */
     readonly keywords: Readonly<Record<string, readonly string[]>>;
+    /** Exactly the findings `drift` reports after the breakage (the demo fails when they differ). */
+    readonly drift: readonly ExpectedFinding[];
   };
 }
 
@@ -36,16 +47,20 @@ function scenario(
   zh: string,
   fail: readonly string[] = [],
   skip: readonly string[] = [],
-  opts: { warn?: readonly string[]; keywords?: Record<string, readonly string[]> } = {},
+  opts: { warn?: readonly string[]; keywords?: Record<string, readonly string[]>; drift?: readonly ExpectedFinding[] } = {},
 ): Scenario {
   const warn = opts.warn ?? [];
   return {
     name,
     where,
     breaks: { en, zh },
-    expect: { fail, skip, warn, exitCode: fail.length ? 1 : 0, keywords: opts.keywords ?? {} },
+    expect: { fail, skip, warn, exitCode: fail.length ? 1 : 0, keywords: opts.keywords ?? {}, drift: opts.drift ?? [] },
   };
 }
+
+const CALLBACK_TEMPLATE = "tencentcloud_css_callback_template.callbacks";
+const CALLBACK_RULE = "tencentcloud_css_callback_rule_attachment.callbacks";
+const SCHEMA = "terraform_data.db_schema";
 
 export const SCENARIOS: readonly Scenario[] = [
   scenario("healthy", "nothing", "nothing: a correctly deployed and configured environment", "不破坏任何配置：部署与配置均正确"),
@@ -101,7 +116,7 @@ export const SCENARIOS: readonly Scenario[] = [
     "已关联的回调模板未设置录制回调 URL",
     ["live.callback-url"],
     [],
-    { keywords: { "live.callback-url": ["回调 URL"] } },
+    { keywords: { "live.callback-url": ["回调 URL"] }, drift: [{ address: CALLBACK_TEMPLATE, attribute: "record_notify_url", kind: "changed" }] },
   ),
   scenario(
     "callback-url-wrong",
@@ -110,7 +125,7 @@ export const SCENARIOS: readonly Scenario[] = [
     "已关联的回调模板的录制回调 URL 指向了错误地址",
     ["live.callback-url"],
     [],
-    { keywords: { "live.callback-url": ["回调 URL"] } },
+    { keywords: { "live.callback-url": ["回调 URL"] }, drift: [{ address: CALLBACK_TEMPLATE, attribute: "record_notify_url", kind: "changed" }] },
   ),
   scenario(
     "callback-rule-missing",
@@ -119,7 +134,7 @@ export const SCENARIOS: readonly Scenario[] = [
     "回调模板未关联到推流域名（没有回调规则）",
     ["live.callback-rule"],
     BOUND_TEMPLATE_CHECKS,
-    { keywords: { "live.callback-rule": ["回调模板未关联域名"] } },
+    { keywords: { "live.callback-rule": ["回调模板未关联域名"] }, drift: [{ address: CALLBACK_RULE, kind: "missing" }] },
   ),
   scenario(
     "callback-rule-on-play-domain",
@@ -129,7 +144,7 @@ export const SCENARIOS: readonly Scenario[] = [
     ["live.callback-rule"],
     BOUND_TEMPLATE_CHECKS,
     // Its own message (not the generic "no rule"): the rule sits on the play domain.
-    { keywords: { "live.callback-rule": ["回调模板未关联域名", "bound to the PLAY domain"] } },
+    { keywords: { "live.callback-rule": ["回调模板未关联域名", "bound to the PLAY domain"] }, drift: [{ address: CALLBACK_RULE, kind: "missing" }, { address: CALLBACK_RULE, attribute: "rule", kind: "unmanaged" }] },
   ),
   scenario(
     "callback-key-mismatch",
@@ -146,6 +161,8 @@ export const SCENARIOS: readonly Scenario[] = [
     "no record rule binds a record template to the push domain (no recording, no replay)",
     "推流域名未关联录制模板（没有录制就没有回放）",
     ["live.record-rule"],
+    [],
+    { drift: [{ address: "tencentcloud_css_record_rule_attachment.recording", kind: "missing" }] },
   ),
   scenario(
     "db-unreachable",
@@ -173,7 +190,7 @@ export const SCENARIOS: readonly Scenario[] = [
     ["db.schema"],
     ["db.replay-window"],
     // The strict-mode explanation, not the zero-date one.
-    { keywords: { "db.schema": ["tb_vod 未创建", "tb_account and tb_room exist", "strict sql_mode", "migrate"] } },
+    { keywords: { "db.schema": ["tb_vod 未创建", "tb_account and tb_room exist", "strict sql_mode", "migrate"] }, drift: [{ address: SCHEMA, attribute: "schema.tb_vod", kind: "missing" }] },
   ),
   scenario(
     "tb-vod-zero-date",
@@ -183,7 +200,7 @@ export const SCENARIOS: readonly Scenario[] = [
     ["db.schema"],
     ["db.replay-window"],
     // The zero-date explanation, not the strict-mode one; its own FAQ tag (tb_vod exists).
-    { keywords: { "db.schema": ["零日期默认值", "has the zero-date default '0000-00-00 00:00:00'", "migrate"] } },
+    { keywords: { "db.schema": ["零日期默认值", "has the zero-date default '0000-00-00 00:00:00'", "migrate"] }, drift: [{ address: SCHEMA, attribute: "schema.tb_vod.start_time", kind: "changed" }] },
   ),
   scenario(
     "no-room-row",
@@ -201,6 +218,7 @@ export const SCENARIOS: readonly Scenario[] = [
     "后台 MySQL 账号缺少 tb_vod 的 INSERT 权限（录制回调无法写入回看记录）",
     ["db.privileges"],
     [],
+    // No drift here: the sandbox's DescribeAccountPrivileges answers from its state, not from the server's grants.
     { keywords: { "db.privileges": ["数据库账号权限不足", "INSERT on tb_vod", "replay list stays empty", "GRANT INSERT ON"] } },
   ),
   scenario(
@@ -210,7 +228,7 @@ export const SCENARIOS: readonly Scenario[] = [
     "已关联回调模板的录制回调 URL 指向内网地址（10.0.3.15），腾讯云无法访问",
     ["live.callback-url", "live.callback-public"],
     [],
-    { keywords: { "live.callback-public": ["回调 URL 未设置/错误", "10.0.3.15", "private network"], "live.callback-url": ["10.0.3.15"] } },
+    { keywords: { "live.callback-public": ["回调 URL 未设置/错误", "10.0.3.15", "private network"], "live.callback-url": ["10.0.3.15"] }, drift: [{ address: CALLBACK_TEMPLATE, attribute: "record_notify_url", kind: "changed" }] },
   ),
 ];
 

@@ -1,6 +1,6 @@
 /**
  * Every demo scenario end to end through the REAL CLI (`node dist/cli/index.js demo --scenario X --format json`):
- * synth, the sandbox, a real MariaDB, migrate, demo rows, the breakage, validate. Asserts the status of every check
+ * synth, the sandbox, a real MariaDB, migrate, demo rows, the breakage, validate, drift. Asserts the status of every check
  * id against the scenario table (listed fail/skip/warn, everything else pass), the FAQ keyword of failing checks,
  * the prerequisite named by skipped ones, and the exit code.
  *
@@ -120,6 +120,10 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))("demo --scenario %s", 
     // Progress went to stderr, one line per step.
     expect(r.stderr).toMatch(/\[1\/9\] synth/);
     expect(r.stderr).toMatch(/cleaned up/);
+    // Drift ran after validate, and its findings are exactly the scenario's.
+    expect(r.stderr).toMatch(/\[9\/9\] drift: done/);
+    expect(r.stderr).not.toMatch(/drift differs from the scenario/);
+    expect(r.stderr).toMatch(s.expect.drift.length ? /Verdict: drift found/ : /Verdict: in sync/);
   }, 180_000);
 });
 
