@@ -1,19 +1,26 @@
 /**
  * `live-infra validate`: every FAQ item as a post-deploy check. Thin: parse flags, load inputs, call
  * validators.runValidation, render, set the exit code (0 nothing fail/error, 1 otherwise, 2 usage/input).
+ * With --fix: plan the fixes (handoff/fix.ts), apply them on --yes or a yes on a terminal, validate again.
  */
 import * as fs from "fs";
 import * as path from "path";
+import * as readline from "readline/promises";
 import { Command, Option } from "commander";
-import { loadBackendConfig, DEFAULT_BACKEND_DIR } from "../common/backend-config";
+import { loadBackendConfig, DEFAULT_BACKEND_DIR, BackendConfig } from "../common/backend-config";
 import { InputError, parseJsonFile } from "../common/errors";
-import { defaultOutputsFile, readStackOutputs } from "../common/outputs";
+import { redact } from "../common/mask";
+import { defaultOutputsFile, readStackOutputs, StackOutputs } from "../common/outputs";
+import type { ServerAccount } from "../database/migrate";
+import { parseMysqlUrl, urlSecrets } from "../database/url";
+import { applicableSteps, applyFixes, planFixes, renderBeforeAfter, renderPlan } from "../handoff/fix";
 import {
   CATALOGUE,
   CHECK_IDS,
   DEFAULT_CHECK_TIMEOUT_MS,
   REPORT_FORMATS,
   RESOLVE_ENV,
+  Report,
   ReportFormat,
   createProgressPrinter,
   exitCodeOf,
@@ -21,6 +28,7 @@ import {
   resolveEndpoints,
   resolveOverrides,
   runValidation,
+  secretsOf,
   selectChecks,
   useColor,
   verdictLine,
@@ -41,6 +49,9 @@ interface ValidateFlags {
   apiEndpoint?: string;
   cosEndpoint?: string;
   resolve: string[];
+  fix?: boolean;
+  yes?: boolean;
+  adminUrl?: string;
 }
 
 function checkTable(): string {
@@ -82,13 +93,32 @@ Output:
   With json, junit and markdown, stdout holds exactly the report; progress and the verdict go to stderr.
   Secrets never appear: SecretIds are masked (first 4 + last 4), keys and passwords are never printed.
 
+Fixing (--fix [--yes]):
+  For each failing check, the fix this package owns, planned first and printed:
+    backend config  keys of OutDefine.php / cdn.route.ini (or the --backend-config JSON) that differ from the stack
+                    outputs are re-rendered from them; only those values change (the rest of each file is kept byte
+                    for byte, the previous file is saved as FILE.bak, mode 0600)
+    schema          db.schema: \`live-infra migrate\` (idempotent, never destructive)
+    privileges      db.privileges: \`live-infra migrate --create-user\` (grants what the backend account lacks)
+    Terraform       cloud resources (callback/record rules and templates, domains, the bucket, the signer key, the
+                    MySQL instance) are never changed by API: the plan prints the \`cdktf deploy <stack>\` command
+    by hand         anything else (e.g. the backend server itself): the check's remediation
+  Schema and privilege fixes need an admin account: --admin-url mysql://USER[:PASSWORD]@HOST:PORT/ (or
+  LIVE_INFRA_ADMIN_URL; LIVE_INFRA_ADMIN_PASSWORD when the URL has none), else root with db_root_password from the
+  outputs file. Changes are applied only with --yes, or after a yes on a terminal; otherwise the plan is printed and
+  nothing changes. After applying, validate runs again and shows before → after. With json, junit and markdown,
+  stdout holds the final report and the plan goes to stderr. Secrets never appear in the plan.
+
 Exit codes: 0 nothing failed (warnings allowed), 1 a check is fail or error, 2 usage or input error.
+  With --fix: the exit code of the last validation (the one after the fixes when they were applied).
 
 Examples:
   npx live-infra validate --stack live-demo-prod --backend-dir /data/live_demo_service
   npx live-infra validate --stack live-demo-dev --format junit > validate.xml
   npx live-infra validate --stack live-demo-dev --only db.schema,db.timezone --lang zh
   npx live-infra validate --stack live-demo-dev --only live.callback-public --resolve backend.example.com:81.70.1.10
+  npx live-infra validate --stack live-demo-dev --backend-dir /data/live_demo_service --fix          # plan only
+  npx live-infra validate --stack live-demo-dev --backend-dir /data/live_demo_service --fix --yes    # apply
 `;
 
 function listOption(value: string, previous: string[] = []): string[] {
@@ -108,6 +138,29 @@ function readDeclared(file: string, explicit: boolean): Record<string, unknown> 
   return doc as Record<string, unknown>;
 }
 
+/** The admin account for --fix's migrate steps: --admin-url / LIVE_INFRA_ADMIN_URL, else root with db_root_password. */
+function adminAccount(flags: ValidateFlags, outputs: StackOutputs): ServerAccount | undefined {
+  const raw = flags.adminUrl ?? process.env.LIVE_INFRA_ADMIN_URL;
+  if (raw) {
+    const u = parseMysqlUrl(raw, flags.adminUrl ? "--admin-url" : "LIVE_INFRA_ADMIN_URL");
+    return { user: u.user, password: u.password ?? process.env.LIVE_INFRA_ADMIN_PASSWORD ?? "", host: u.host, port: u.port };
+  }
+  if (outputs.db_root_password) return { user: "root", password: outputs.db_root_password, host: outputs.db_host, port: outputs.db_port };
+  return undefined;
+}
+
+/** A yes from the terminal; false without one (non-interactive runs never change anything without --yes). */
+async function confirm(lang: "zh" | "en"): Promise<boolean> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(lang === "zh" ? "执行上述修复？[y/N] " : "Apply the fixes above? [y/N] ");
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
 export function register(program: Command): void {
   program
     .command("validate")
@@ -125,6 +178,9 @@ export function register(program: Command): void {
     .option("--api-endpoint <url>", "send API 3.0 requests here (keeps the real host names), e.g. the sandbox")
     .option("--cos-endpoint <url>", "send COS requests here (keeps the real host names), e.g. the sandbox")
     .option("--resolve <host:addr[,addr]>", "resolve HOST to these addresses (repeatable; like curl --resolve)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("--fix", "plan the fixes this package owns for failing checks (config values, schema, privileges); see below")
+    .option("--yes", "with --fix: apply the plan without asking, then validate again")
+    .option("--admin-url <url>", "with --fix: mysql://USER[:PASSWORD]@HOST:PORT/ admin account for schema and privilege fixes")
     .addHelpText("after", HELP)
     .action(
       action(async (flags: ValidateFlags) => {
@@ -134,6 +190,8 @@ export function register(program: Command): void {
         selectChecks(CATALOGUE, flags.only, [], "--only");
         resolveEndpoints({ apiEndpoint: flags.apiEndpoint, cosEndpoint: flags.cosEndpoint }, process.env);
         resolveOverrides(flags.resolve, process.env);
+        if (flags.yes && !flags.fix) throw new InputError("--yes needs --fix");
+        if (flags.adminUrl && !flags.fix) throw new InputError("--admin-url needs --fix");
         const secretId = process.env.TENCENTCLOUD_SECRET_ID?.trim();
         const secretKey = process.env.TENCENTCLOUD_SECRET_KEY?.trim();
         if (!secretId || !secretKey) {
@@ -150,7 +208,9 @@ export function register(program: Command): void {
           flags.declared ?? path.join(path.dirname(defaultOutputsFile(flags.stack)), "cdk.tf.json"),
           !!flags.declared,
         );
-        const backend = loadBackendConfig({ backendDir: flags.backendDir, backendConfig: flags.backendConfig });
+        const loadBackend = () => loadBackendConfig({ backendDir: flags.backendDir, backendConfig: flags.backendConfig });
+        const backend = loadBackend();
+        const admin = flags.fix ? adminAccount(flags, outputs) : undefined;
 
         const format = flags.format;
         const lang = flags.lang;
@@ -160,28 +220,73 @@ export function register(program: Command): void {
         const color = useColor(progressStream as NodeJS.WriteStream);
         const printer = format === "text" && !live ? undefined : createProgressPrinter(progressStream, { lang, live, color });
 
-        const report = await runValidation({
+        const validateWith = async (cfg: BackendConfig): Promise<Report> => {
+          const report = await runValidation({
+            stack: flags.stack,
+            outputs,
+            declaredTfJson: declared,
+            backend: cfg,
+            credentials: { secretId, secretKey },
+            endpoints: { apiEndpoint: flags.apiEndpoint, cosEndpoint: flags.cosEndpoint },
+            resolve: flags.resolve,
+            only: flags.only,
+            probeCallback: !!flags.probeCallback,
+            timeoutMs: flags.timeout,
+            lang,
+            onProgress: printer?.onProgress,
+          });
+          printer?.clear();
+          return report;
+        };
+        const show = (report: Report, final: boolean) => {
+          if (format === "text") process.stdout.write(renderReport(report, "text", { lang, color: useColor(process.stdout) }));
+          else if (final) process.stdout.write(renderReport(report, format, { lang }));
+          if (format !== "text" && final) process.stderr.write(`${verdictLine(report, lang)}\n`);
+        };
+
+        const before = await validateWith(backend);
+        if (!flags.fix) {
+          show(before, true);
+          return exitCodeOf(before);
+        }
+
+        // --fix: plan, confirm, apply, validate again.
+        const ctx = {
           stack: flags.stack,
           outputs,
-          declaredTfJson: declared,
+          outputsFile,
           backend,
-          credentials: { secretId, secretKey },
-          endpoints: { apiEndpoint: flags.apiEndpoint, cosEndpoint: flags.cosEndpoint },
-          resolve: flags.resolve,
-          only: flags.only,
-          probeCallback: !!flags.probeCallback,
-          timeoutMs: flags.timeout,
-          lang,
-          onProgress: printer?.onProgress,
-        });
-        printer?.clear();
-        if (format === "text") {
-          process.stdout.write(renderReport(report, "text", { lang, color: useColor(process.stdout) }));
-        } else {
-          process.stdout.write(renderReport(report, format, { lang }));
-          process.stderr.write(`${verdictLine(report, lang)}\n`);
+          backendConfigFile: flags.backendConfig,
+          admin,
+        };
+        const known = secretsOf({ outputs, backend, credentials: { secretId, secretKey } });
+        const secrets = [...known.secrets, ...known.secretIds, admin?.password, ...(flags.adminUrl ? urlSecrets(flags.adminUrl) : [])];
+        const note = (text: string) => (format === "text" ? process.stdout : process.stderr).write(redact(text, secrets));
+        const plan = planFixes(before, ctx);
+        show(before, false);
+        note(`\n${renderPlan(plan, lang)}`);
+        const steps = applicableSteps(plan);
+        if (!steps.length) {
+          if (format !== "text") show(before, true);
+          return exitCodeOf(before);
         }
-        return exitCodeOf(report);
+        if (!flags.yes && !(await confirm(lang))) {
+          note(
+            lang === "zh"
+              ? "\n未做任何修改。加 --yes 执行上述修复。\n"
+              : "\nNothing changed. Run again with --yes to apply the fixes above.\n",
+          );
+          if (format !== "text") show(before, true);
+          return exitCodeOf(before);
+        }
+        const results = await applyFixes(plan, ctx, (line) => process.stderr.write(redact(`live-infra validate --fix: ${line}\n`, secrets)));
+        note(`\n${lang === "zh" ? "已执行：" : "Applied:"}\n`);
+        for (const r of results) note(`  ${r.ok ? "ok  " : "FAIL"} ${r.step.checks.join(", ")}: ${r.detail}\n`);
+        note("\n");
+        const after = await validateWith(loadBackend());
+        show(after, true);
+        note(`\n${renderBeforeAfter(before, after, lang)}`);
+        return exitCodeOf(after);
       }),
     );
 }

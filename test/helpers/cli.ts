@@ -14,7 +14,7 @@ export { REPO_ROOT };
 export const CLI = path.join(REPO_ROOT, "dist", "cli", "index.js");
 
 /** Folders whose .ts/.json files the compiled CLI is built from. */
-const SOURCE_ROOMS = ["stacks", "database", "drift", "lifecycle", "validators", "sandbox", "common", "cli", "demo", "bench", "environments", "providers"];
+const SOURCE_ROOMS = ["stacks", "database", "drift", "lifecycle", "validators", "sandbox", "common", "cli", "demo", "handoff", "page", "bench", "environments", "providers"];
 
 function newestSource(dir: string): number {
   let newest = 0;
