@@ -1,15 +1,16 @@
 /**
- * Renderers over a finished {@link Report}: text (plain lines or coloured), JSON, JUnit XML, Markdown — plus the
- * live checklist shown while checks run. Renderers only format; the report is already scrubbed of secrets.
+ * Renderers over a finished {@link Report}: text (plain lines or coloured), JSON, JUnit XML, Markdown, the HTML page
+ * (page/) — plus the live checklist shown while checks run. Renderers only format; the report is already scrubbed of secrets.
  */
 import type { ProgressEvent } from "./runner";
 import type { Report, ReportCheck } from "./report";
 import { presentFix, verdictLine } from "./report";
 import type { CheckStatus, Lang } from "./types";
 import { CATALOGUE } from "./catalogue";
+import { renderHtmlPage } from "../page/render";
 
-export type ReportFormat = "text" | "json" | "junit" | "markdown";
-export const REPORT_FORMATS: readonly ReportFormat[] = ["text", "json", "junit", "markdown"];
+export type ReportFormat = "text" | "json" | "junit" | "markdown" | "html";
+export const REPORT_FORMATS: readonly ReportFormat[] = ["text", "json", "junit", "markdown", "html"];
 
 export interface RenderOptions {
   lang: Lang;
@@ -213,9 +214,11 @@ export function renderMarkdown(report: Report, opts: RenderOptions): string {
   return out.join("\n") + "\n";
 }
 
-/** Renders a report in one of the four formats. */
+/** Renders a report in one of the formats. */
 export function renderReport(report: Report, format: ReportFormat, opts: RenderOptions): string {
   switch (format) {
+    case "html":
+      return renderHtmlPage({ validate: report, lang: opts.lang });
     case "json":
       return renderJson(report);
     case "junit":
