@@ -25,6 +25,8 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; load(): CommandMo
   { name: "drift", summary: "Compare the deployed stack with what the account returns now (what changed behind Terraform's back)", load: () => require("./drift") },
   { name: "teardown", summary: "Delete a test stack: terraform destroy when it has a state, then a guarded sweep through the APIs", load: () => require("./teardown") },
   { name: "janitor", summary: "Sweep the account's expired ephemeral stacks (TTL tags), never protected, untagged or foreign resources", load: () => require("./janitor") },
+  { name: "backend-config", summary: "Write the backend's conf/OutDefine.php and conf/cdn.route.ini from the stack outputs, or check them", load: () => require("./backend-config") },
+  { name: "support-bundle", summary: "Pack the backend's logs, validate/drift reports, config and versions into a redacted .tar.gz", load: () => require("./support-bundle") },
   { name: "demo", summary: "Run the whole flow offline and validate it (npm run demo)", load: () => require("./demo") },
 ];
 
@@ -42,6 +44,8 @@ export function buildProgram(args: readonly string[] = process.argv.slice(2)): C
       "Provision and check the 小直播 (Mini Live Streaming) demo environment on Tencent Cloud.\n" +
         "Exit codes: 0 ok, 1 problem found or operation failed, 2 usage or input error.",
     )
+    // dist/cli/index.js → the package root's package.json (shipped with every install).
+    .version((require("../../package.json") as { version: string }).version)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   const wanted = requestedCommand(args);
