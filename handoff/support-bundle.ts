@@ -4,6 +4,7 @@
  *   logs/…            the backend's log/ directory (newest first; the oldest are cut or kept as their tail past the cap)
  *   validate.json     the validate report (runValidation in-process, JSON version 1)
  *   drift.json        the drift report, only when TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY are set
+ *   report.html       the report page (page/) over whichever of the two reports ran
  *   config/…          the backend's conf/OutDefine.php and conf/cdn.route.ini, secrets redacted
  *   versions.json     package, node, MySQL server (when reachable)
  *   manifest.json     each file, its size and redaction count, and what was cut and why
@@ -224,6 +225,9 @@ export async function createSupportBundle(opts: SupportBundleOptions): Promise<S
     const secretId = env.TENCENTCLOUD_SECRET_ID?.trim() ?? "";
     const secretKey = env.TENCENTCLOUD_SECRET_KEY?.trim() ?? "";
     const credentials = { secretId, secretKey };
+    type PageInput = Parameters<typeof import("../page/render").renderHtmlPage>[0];
+    let validateReport: PageInput["validate"];
+    let driftReport: PageInput["drift"];
     if (outputs && backend) {
       try {
         // Loaded here: the validators and drift pull in the cloud SDKs, which a usage error should not wait for.
@@ -242,6 +246,7 @@ export async function createSupportBundle(opts: SupportBundleOptions): Promise<S
           timeoutMs: opts.timeoutMs,
           env,
         });
+        validateReport = report;
         put("validate.json", renderReport(report, "json", { lang: "en" }));
       } catch (err) {
         note(`validate: not run (${errorText(err)})`);
@@ -266,10 +271,15 @@ export async function createSupportBundle(opts: SupportBundleOptions): Promise<S
           mysql: { url: env.LIVE_INFRA_MYSQL_URL?.trim() || undefined, password: env.LIVE_INFRA_MYSQL_PASSWORD },
           env,
         });
+        driftReport = report;
         put("drift.json", renderDriftReport(report, "json", { lang: "en" }));
       } catch (err) {
         note(`drift: not run (${errorText(err)})`);
       }
+    }
+    if (validateReport || driftReport) {
+      const { renderHtmlPage } = await import("../page/render");
+      put("report.html", renderHtmlPage({ validate: validateReport, drift: driftReport, lang: "en" }));
     }
 
     // logs, newest first, within what the cap leaves (room kept for the manifest)

@@ -173,6 +173,9 @@ it("support-bundle: logs present, no canary in any file, manifest, versions, arc
   expect(logEntry.bytes).toBe(Buffer.byteLength(log));
   expect(logEntry.redactions).toBeGreaterThan(0);
   expect(JSON.parse(fs.readFileSync(path.join(out, "bundle", "validate.json"), "utf8")).version).toBe(1);
+  const page = fs.readFileSync(path.join(out, "bundle", "report.html"), "utf8");
+  expect(page).toMatch(/<svg[^>]*role="img"/);
+  expect(page).not.toMatch(/<script|<link|(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i);
   expect(JSON.parse(fs.readFileSync(path.join(out, "bundle", "drift.json"), "utf8"))).toBeTruthy();
   const versions = JSON.parse(fs.readFileSync(path.join(out, "bundle", "versions.json"), "utf8"));
   expect(versions.node).toBe(process.version);
