@@ -3,6 +3,8 @@
  * `live-infra`: the package's command line. Thin: parse arguments, call the core, set the exit code.
  * Each command lives in its own file exporting `register(program)`.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { Command, CommanderError } from "commander";
 import { EXIT_USAGE, reportError } from "./run";
 
@@ -36,6 +38,15 @@ function requestedCommand(args: readonly string[]): string | undefined {
   return operands[0] === "help" ? operands[1] : operands[0];
 }
 
+/** The package's version, from the package.json above this file (cli/ in sources, dist/cli/ when built). */
+function packageVersion(): string {
+  for (const rel of ["../package.json", "../../package.json"]) {
+    const file = path.join(__dirname, rel);
+    if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
+  }
+  return "unknown";
+}
+
 export function buildProgram(args: readonly string[] = process.argv.slice(2)): Command {
   const program = new Command();
   program
@@ -44,8 +55,7 @@ export function buildProgram(args: readonly string[] = process.argv.slice(2)): C
       "Provision and check the 小直播 (Mini Live Streaming) demo environment on Tencent Cloud.\n" +
         "Exit codes: 0 ok, 1 problem found or operation failed, 2 usage or input error.",
     )
-    // dist/cli/index.js → the package root's package.json (shipped with every install).
-    .version((require("../../package.json") as { version: string }).version)
+    .version(packageVersion())
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   const wanted = requestedCommand(args);

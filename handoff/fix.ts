@@ -12,6 +12,8 @@ import * as path from "path";
 import {
   BackendConfig,
   OUT_DEFINE_FILE,
+  OUT_DEFINE_KEYS,
+  ROUTE_DB_KEYS,
   ROUTE_INI_FILE,
   backendConfigFromOutputs,
   iniValue,
@@ -28,33 +30,10 @@ import type { StackOutputs } from "../common/outputs";
 import { migrate, ServerAccount } from "../database/migrate";
 import type { Lang, Msg, Report } from "../validators";
 
-/** A backend config key, in the backend's own names (`DB.*` for cdn.route.ini's [DB] section). */
-export type ConfigKey =
-  | "API_KEY"
-  | "COSKEY_BUCKET"
-  | "COSKEY_BUCKET_REGION"
-  | "COSKEY_APPID"
-  | "COSKEY_SECRECTID"
-  | "COSKEY_SECRECTKEY"
-  | "DB.HOST"
-  | "DB.PORT"
-  | "DB.DBNAME"
-  | "DB.USER"
-  | "DB.PASSWD";
+/** A key the backend reads: an OutDefine.php define, or `DB.<key>` of cdn.route.ini's [DB] section. */
+export type ConfigKey = (typeof OUT_DEFINE_KEYS)[number] | `DB.${(typeof ROUTE_DB_KEYS)[number]}`;
 
-export const CONFIG_KEYS: readonly ConfigKey[] = [
-  "API_KEY",
-  "COSKEY_BUCKET",
-  "COSKEY_BUCKET_REGION",
-  "COSKEY_APPID",
-  "COSKEY_SECRECTID",
-  "COSKEY_SECRECTKEY",
-  "DB.HOST",
-  "DB.PORT",
-  "DB.DBNAME",
-  "DB.USER",
-  "DB.PASSWD",
-];
+export const CONFIG_KEYS: readonly ConfigKey[] = [...OUT_DEFINE_KEYS, ...ROUTE_DB_KEYS.map((k) => `DB.${k}` as const)];
 
 const SECRET_KEYS: ReadonlySet<ConfigKey> = new Set(["API_KEY", "COSKEY_SECRECTKEY", "DB.PASSWD"]);
 

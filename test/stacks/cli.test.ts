@@ -87,6 +87,9 @@ describe("live-infra synth (CLI process)", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--env/);
     expect(help.stdout).toMatch(/--outdir/);
+    const version = run(["--version"]);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).version);
   });
 });
 
