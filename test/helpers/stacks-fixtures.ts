@@ -3,6 +3,7 @@
  * run the policy pack (Testing.synth runs Aspects but, unlike app.synth(), does not throw on error annotations).
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { Testing, TerraformStack } from "cdktf";
 import "cdktf/lib/testing/adapters/jest";
@@ -30,9 +31,30 @@ export function envConfig(env = "dev", mutate?: (doc: Record<string, any>) => vo
   return parseEnvironment(doc, `environments/${env}.json`, env);
 }
 
+// Testing.app() makes a cdktf.outdir.* folder in the temp folder per call and never removes it; one folder per test
+// file instead (Testing.synth works in memory, so it stays empty), removed after the file's tests.
+let appOutdir: string | undefined;
+afterAll(() => {
+  if (appOutdir) fs.rmSync(appOutdir, { recursive: true, force: true });
+  appOutdir = undefined;
+});
+
+/** `Testing.app(options)` whose output folder is removed after the test file. */
+export function testApp(options: Parameters<typeof Testing.app>[0] = {}): ReturnType<typeof Testing.app> {
+  appOutdir ??= fs.mkdtempSync(path.join(os.tmpdir(), "cdktf.outdir."));
+  return Testing.app({ outdir: appOutdir, ...options });
+}
+
+/** `Testing.synthScope(fn)` in a {@link testApp}. */
+export function synthScope(fn: (stack: TerraformStack) => void): string {
+  const stack = new TerraformStack(testApp(), "stack");
+  fn(stack);
+  return Testing.synth(stack);
+}
+
 /** A LiveDemoStack in a Testing app. */
 export function buildStack(config: EnvConfig, options: LiveDemoStackOptions = TEST_STACK_OPTIONS): LiveDemoStack {
-  const app = Testing.app({ stackTraces: false });
+  const app = testApp({ stackTraces: false });
   return new LiveDemoStack(app, config, options);
 }
 

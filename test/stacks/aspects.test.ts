@@ -14,7 +14,7 @@ import { publicMysqlWarning } from "../../stacks/policy/public-mysql";
 import type { PolicyContext, PolicySubject } from "../../stacks/policy/rule";
 import { standardTags } from "../../stacks/policy/standard-tags";
 import { PolicyError, synthesize } from "../../stacks/synth";
-import { annotations, buildStack, envConfig, synthStack, TEST_STACK_OPTIONS } from "../helpers/stacks-fixtures";
+import { annotations, buildStack, envConfig, synthStack, TEST_STACK_OPTIONS, testApp } from "../helpers/stacks-fixtures";
 
 const TAGS = { app: "live-demo", environment: "t", "managed-by": "cdktf", protection: "protected" };
 const ctx = (protection: "protected" | "ephemeral" = "protected"): PolicyContext => ({
@@ -36,7 +36,7 @@ describe("policy rules (pure functions)", () => {
   test("literal secrets are non-compliant; references are fine; provider credentials are never set", () => {
     expect(noLiteralSecrets.check(res("tencentcloud_css_callback_template", { callback_key: "abc123" }), ctx()).status).toBe("non-compliant");
     expect(noLiteralSecrets.check(res("tencentcloud_mysql_account", { password: "Passw0rd!" }), ctx()).status).toBe("non-compliant");
-    const stack = new TerraformStack(Testing.app(), "s");
+    const stack = new TerraformStack(testApp(), "s");
     const tpl = new CssCallbackTemplate(stack, "t", { templateName: "x" });
     expect(noLiteralSecrets.check(res("tencentcloud_css_callback_template", { callback_key: tpl.id }), ctx()).status).toBe("compliant");
     expect(noLiteralSecrets.check({ kind: "provider", type: "tencentcloud", path: "p", attributes: { secret_key: "x" } }, ctx()).status).toBe("non-compliant");
@@ -63,7 +63,7 @@ describe("policy rules (pure functions)", () => {
 
 describe("policy pack as an Aspect", () => {
   const stackWith = (protection: "protected" | "ephemeral", build: (s: TerraformStack) => void) => {
-    const stack = new TerraformStack(Testing.app({ stackTraces: false }), "s");
+    const stack = new TerraformStack(testApp({ stackTraces: false }), "s");
     build(stack);
     Aspects.of(stack).add(new LiveDemoPolicyPack({ protection, requiredTags: Object.keys(TAGS) }));
     Testing.synth(stack);

@@ -1,5 +1,4 @@
 import * as path from "path";
-import { Testing } from "cdktf";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { MysqlAccount } from "../../.gen/providers/tencentcloud/mysql-account";
 import { MysqlDatabase } from "../../.gen/providers/tencentcloud/mysql-database";
@@ -10,7 +9,7 @@ import { Subnet } from "../../.gen/providers/tencentcloud/subnet";
 import { Vpc } from "../../.gen/providers/tencentcloud/vpc";
 import { BACKEND_PRIVILEGES, DB_CHARSET, DB_NAME, schemaHash } from "../../database";
 import { Database, MYSQL_PASSWORD_SPECIALS, type DatabaseProps } from "../../stacks/database-construct";
-import { buildStack, envConfig, onlyResource, REPO_ROOT, synthStack } from "../helpers/stacks-fixtures";
+import { buildStack, envConfig, onlyResource, REPO_ROOT, synthStack, synthScope } from "../helpers/stacks-fixtures";
 
 const BASE: DatabaseProps = {
   namePrefix: "live-demo-dev",
@@ -23,7 +22,7 @@ const BASE: DatabaseProps = {
   schemaHash: "f".repeat(64),
   cliEntry: "/pkg/dist/cli/index.js",
 };
-const synth = (props: Partial<DatabaseProps> = {}) => Testing.synthScope((s) => void new Database(s, "db", { ...BASE, ...props }));
+const synth = (props: Partial<DatabaseProps> = {}) => synthScope((s) => void new Database(s, "db", { ...BASE, ...props }));
 
 describe("Database", () => {
   test("instance: engine version explicit (default 8.0), sizes, time_zone +08:00, in the VPC with the security group", () => {
@@ -102,7 +101,7 @@ describe("Database", () => {
   });
 
   test("defaults: the declared schema's hash and this package's compiled CLI", () => {
-    const json = JSON.parse(Testing.synthScope((s) => void new Database(s, "db", { ...BASE, schemaHash: undefined, cliEntry: undefined })));
+    const json = JSON.parse(synthScope((s) => void new Database(s, "db", { ...BASE, schemaHash: undefined, cliEntry: undefined })));
     const data = json.resource.terraform_data.db_schema;
     expect(data.triggers_replace.schema_hash).toBe(schemaHash());
     expect(data.triggers_replace.schema_hash).toMatch(/^[0-9a-f]{64}$/);

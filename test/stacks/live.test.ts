@@ -1,4 +1,3 @@
-import { Testing } from "cdktf";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { CssCallbackRuleAttachment } from "../../.gen/providers/tencentcloud/css-callback-rule-attachment";
 import { CssCallbackTemplate } from "../../.gen/providers/tencentcloud/css-callback-template";
@@ -9,11 +8,11 @@ import { DnspodRecord } from "../../.gen/providers/tencentcloud/dnspod-record";
 import { LiveCallbacks } from "../../stacks/live-callbacks";
 import { LiveDomains } from "../../stacks/live-domains";
 import { LiveRecording } from "../../stacks/live-recording";
-import { buildStack, envConfig, onlyResource, synthStack } from "../helpers/stacks-fixtures";
+import { buildStack, envConfig, onlyResource, synthStack, synthScope } from "../helpers/stacks-fixtures";
 
 describe("LiveDomains", () => {
   test("push domain is domain_type 0, play domain is domain_type 1 with play_type", () => {
-    const out = Testing.synthScope((s) => {
+    const out = synthScope((s) => {
       new LiveDomains(s, "d", { pushDomain: "push.example.com", playDomain: "play.example.com", playType: 2 });
     });
     expect(out).toHaveResourceWithProperties(CssDomain, { domain_name: "push.example.com", domain_type: 0 });
@@ -22,7 +21,7 @@ describe("LiveDomains", () => {
   });
 
   test("a DNSPod CNAME for the play domain only when a zone and target are given", () => {
-    const out = Testing.synthScope((s) => {
+    const out = synthScope((s) => {
       new LiveDomains(s, "d", {
         pushDomain: "push.live.example.com",
         playDomain: "play.live.example.com",
@@ -40,11 +39,11 @@ describe("LiveDomains", () => {
   });
 
   test("rejects push == play and a zone that is not a parent of the play domain", () => {
-    expect(() => Testing.synthScope((s) => void new LiveDomains(s, "d", { pushDomain: "a.example.com", playDomain: "A.example.com" }))).toThrow(
+    expect(() => synthScope((s) => void new LiveDomains(s, "d", { pushDomain: "a.example.com", playDomain: "A.example.com" }))).toThrow(
       /props\.playDomain must differ/,
     );
     expect(() =>
-      Testing.synthScope(
+      synthScope(
         (s) =>
           void new LiveDomains(s, "d", {
             pushDomain: "push.example.com",
@@ -62,7 +61,7 @@ describe("LiveDomains", () => {
 
 describe("LiveCallbacks", () => {
   const make = (extra: Partial<ConstructorParameters<typeof LiveCallbacks>[2]> = {}) =>
-    Testing.synthScope((s) => {
+    synthScope((s) => {
       new LiveCallbacks(s, "c", {
         namePrefix: "live-demo-dev",
         pushDomain: "push.example.com",
@@ -125,7 +124,7 @@ describe("LiveCallbacks", () => {
 
 describe("LiveRecording", () => {
   test("enables exactly the configured formats", () => {
-    const out = Testing.synthScope((s) => {
+    const out = synthScope((s) => {
       new LiveRecording(s, "r", { namePrefix: "p", pushDomain: "push.example.com", formats: ["hls", "mp4"], storageDays: 7 });
     });
     const tpl = onlyResource(JSON.parse(out), "tencentcloud_css_record_template");
@@ -137,7 +136,7 @@ describe("LiveRecording", () => {
   });
 
   test("rule records on the push domain and app name", () => {
-    const out = Testing.synthScope((s) => {
+    const out = synthScope((s) => {
       new LiveRecording(s, "r", { namePrefix: "p", pushDomain: "push.example.com", appName: "live", formats: ["flv"] });
     });
     expect(out).toHaveResourceWithProperties(CssRecordRuleAttachment, {
@@ -149,7 +148,7 @@ describe("LiveRecording", () => {
   });
 
   test("rejects an empty format list", () => {
-    expect(() => Testing.synthScope((s) => void new LiveRecording(s, "r", { namePrefix: "p", pushDomain: "x.example.com", formats: [] }))).toThrow(
+    expect(() => synthScope((s) => void new LiveRecording(s, "r", { namePrefix: "p", pushDomain: "x.example.com", formats: [] }))).toThrow(
       /props\.formats/,
     );
   });

@@ -6,14 +6,14 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Testing, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { CssCallbackTemplate } from "../../.gen/providers/tencentcloud/css-callback-template";
 import { backendReachable } from "../../stacks/policy/backend-reachable";
 import { LIVE_DEMO_RULES } from "../../stacks/policy/pack";
 import type { PolicyContext, PolicySubject } from "../../stacks/policy/rule";
 import { PolicyError, synthesize } from "../../stacks/synth";
 import { CLI, requireBuiltCli } from "../helpers/cli";
-import { annotations, buildStack, envConfig, envDoc, synthStack, TEST_STACK_OPTIONS } from "../helpers/stacks-fixtures";
+import { annotations, buildStack, envConfig, envDoc, synthStack, TEST_STACK_OPTIONS, testApp } from "../helpers/stacks-fixtures";
 
 const ctx = (protection: "protected" | "ephemeral"): PolicyContext => ({ protection, requiredTags: [], hasTagsAttribute: () => false });
 const template = (attributes: Record<string, unknown>): PolicySubject => ({
@@ -58,7 +58,7 @@ describe("backendReachable (pure)", () => {
     for (const host of ["backend.live-demo.example.com", "8.8.8.8", "[2606:4700::1111]", "198.51.99.1"]) {
       expect(backendReachable.check(template({ record_notify_url: url(host) }), ctx("protected"))).toEqual({ status: "compliant" });
     }
-    const stack = new TerraformStack(Testing.app(), "s");
+    const stack = new TerraformStack(testApp(), "s");
     const other = new CssCallbackTemplate(stack, "t", { templateName: "x" });
     expect(backendReachable.check(template({ record_notify_url: other.id }), ctx("protected")).status).toBe("not-applicable");
     expect(backendReachable.check({ ...template({ record_notify_url: url("10.0.0.1") }), type: "tencentcloud_css_domain" }, ctx("protected")).status).toBe(

@@ -1,15 +1,14 @@
-import { Testing } from "cdktf";
 import { CamPolicy } from "../../.gen/providers/tencentcloud/cam-policy";
 import { CamUser } from "../../.gen/providers/tencentcloud/cam-user";
 import { CamUserPolicyAttachment } from "../../.gen/providers/tencentcloud/cam-user-policy-attachment";
 import { CosBucket } from "../../.gen/providers/tencentcloud/cos-bucket";
 import { UPLOAD_SIGNER_ACTIONS, UploadSigner } from "../../stacks/upload-signer";
 import { UploadBucket } from "../../stacks/upload-bucket";
-import { buildStack, envConfig, onlyResource, synthStack } from "../helpers/stacks-fixtures";
+import { buildStack, envConfig, onlyResource, synthStack, synthScope } from "../helpers/stacks-fixtures";
 
 describe("UploadBucket", () => {
   const synth = (forceClean?: boolean) =>
-    Testing.synthScope((scope) => {
+    synthScope((scope) => {
       new UploadBucket(scope, "b", {
         baseName: "livedemo-dev-up",
         appId: "1250000000",
@@ -54,10 +53,10 @@ describe("UploadBucket", () => {
   });
 
   test("rejects a bad base name and empty origins with the field named", () => {
-    expect(() => Testing.synthScope((s) => void new UploadBucket(s, "b", { baseName: "Bad_Name", appId: "1", corsOrigins: ["*"] }))).toThrow(
+    expect(() => synthScope((s) => void new UploadBucket(s, "b", { baseName: "Bad_Name", appId: "1", corsOrigins: ["*"] }))).toThrow(
       /props\.baseName/,
     );
-    expect(() => Testing.synthScope((s) => void new UploadBucket(s, "b", { baseName: "ok", appId: "1", corsOrigins: [] }))).toThrow(
+    expect(() => synthScope((s) => void new UploadBucket(s, "b", { baseName: "ok", appId: "1", corsOrigins: [] }))).toThrow(
       /props\.corsOrigins/,
     );
   });
@@ -65,7 +64,7 @@ describe("UploadBucket", () => {
 
 describe("UploadSigner", () => {
   const synth = (forceDelete?: boolean) =>
-    Testing.synthScope((scope) => {
+    synthScope((scope) => {
       new UploadSigner(scope, "s", {
         namePrefix: "live-demo-dev",
         region: "ap-guangzhou",
