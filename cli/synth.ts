@@ -17,7 +17,7 @@ import {
   MAX_TTL_HOURS,
 } from "../stacks/ephemeral";
 import { environmentsDir } from "../stacks/paths";
-import { synthesize } from "../stacks/synth";
+import type { synthesize as Synthesize } from "../stacks/synth";
 import { action, EXIT_FAIL, EXIT_OK, EXIT_USAGE, intOption } from "./run";
 
 export interface SynthFlags {
@@ -110,6 +110,8 @@ export async function runSynth(flags: SynthFlags, env: NodeJS.ProcessEnv = proce
       );
       configs = [c];
     }
+    // cdktf and the provider bindings load only when something is synthesized (not for --help).
+    const { synthesize } = require("../stacks/synth") as { synthesize: typeof Synthesize };
     result = synthesize({
       envNames: flags.env ?? [],
       outdir: flags.outdir,

@@ -3,7 +3,11 @@
  * InputError → 2 (usage or input error), anything else → 1. Messages are shown as they are, never with a stack,
  * so they must name the bad file/field and the fix — and never contain a secret.
  */
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
+import type { ParseError } from "jsonc-parser";
+import { lazyModule } from "./lazy";
+
+// Only a malformed JSON file needs the error-locating parser.
+const jsonc = lazyModule(() => require("jsonc-parser") as typeof import("jsonc-parser"));
 
 export class InputError extends Error {
   constructor(message: string) {
@@ -91,7 +95,7 @@ export function parseJsonFile(text: string, file: string): unknown {
   } catch {
     const errors: ParseError[] = [];
     try {
-      parseJsonc(body, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+      jsonc().parse(body, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     } catch {
       // jsonc-parser recurses per nesting level: only absurdly deep text gets here.
       throw new InputError(`${file}: not valid JSON (nested more than ${MAX_JSON_DEPTH} levels deep)`);
@@ -100,7 +104,7 @@ export function parseJsonFile(text: string, file: string): unknown {
     if (!first) throw new InputError(`${file}: not valid JSON`);
     const line = lineOf(body, first.offset);
     const column = first.offset - body.lastIndexOf("\n", first.offset - 1);
-    const code = printParseErrorCode(first.error);
+    const code = jsonc().printParseErrorCode(first.error);
     throw new InputError(`${file}:${line}: not valid JSON (column ${column}: ${JSON_ERROR_WORDS[code] ?? code})`);
   }
   if (nestedDeeperThan(doc, MAX_JSON_DEPTH)) {

@@ -19,7 +19,8 @@
  *
  * Never drops a table, column or database: every statement passes {@link assertNonDestructive}.
  */
-import * as mysql from "mysql2/promise";
+import type * as Mysql from "mysql2/promise";
+import { lazyModule } from "../common/lazy";
 import { OperationError } from "../common/errors";
 import { redact } from "../common/mask";
 import {
@@ -39,6 +40,8 @@ import { assessDifferences, manualFixList } from "./assess";
 import { inspectSchema } from "./introspect";
 import { BACKEND_TABLE_PRIVILEGES, MissingPrivilege, TablePrivilege, grantStatements, missingPrivileges, privilegesOf } from "./privileges";
 import { MIGRATIONS, Migration, migrationChecksum } from "./migrations";
+
+const mysql = lazyModule(() => require("mysql2/promise") as typeof Mysql);
 
 /**
  * Session sql_mode for migrations: strict (no silent truncation), but without NO_ZERO_DATE / NO_ZERO_IN_DATE so
@@ -225,9 +228,9 @@ function describeError(err: unknown, secrets: string[]): string {
 }
 
 /** Opens a connection without a default database (it may not exist yet). */
-export async function connectAccount(account: ServerAccount): Promise<mysql.Connection> {
+export async function connectAccount(account: ServerAccount): Promise<Mysql.Connection> {
   try {
-    return await mysql.createConnection({
+    return await mysql().createConnection({
       host: account.host,
       port: account.port,
       user: account.user,
@@ -243,7 +246,7 @@ export async function connectAccount(account: ServerAccount): Promise<mysql.Conn
   }
 }
 
-async function rowsOf<T>(conn: mysql.Connection, sql: string, values: unknown[] = []): Promise<T[]> {
+async function rowsOf<T>(conn: Mysql.Connection, sql: string, values: unknown[] = []): Promise<T[]> {
   const [rows] = await conn.query(sql, values);
   return rows as T[];
 }
@@ -399,7 +402,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   }
 }
 
-async function countRows(conn: mysql.Connection, schema: SchemaDef, actual: ActualSchema): Promise<Map<string, number>> {
+async function countRows(conn: Mysql.Connection, schema: SchemaDef, actual: ActualSchema): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const t of actual.tables) {
     if (!schema.tables.some((d) => d.name === t.name)) continue;
@@ -415,7 +418,7 @@ async function countRows(conn: mysql.Connection, schema: SchemaDef, actual: Actu
  * needs the same privileges on every table, else one per table. Never more, never WITH GRANT OPTION, never a revoke.
  */
 async function ensureUser(
-  conn: mysql.Connection,
+  conn: Mysql.Connection,
   db: string,
   u: { user: string; password: string; host?: string },
   exec: (sql: string, shown?: string) => Promise<void>,

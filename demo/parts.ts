@@ -6,7 +6,8 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { Connection } from "mysql2/promise";
-import * as mysql from "mysql2/promise";
+import type * as Mysql from "mysql2/promise";
+import { lazyModule } from "../common/lazy";
 import { loadBackendDir } from "../common/backend-config";
 import { readStackOutputs, writeStackOutputs, StackOutputs } from "../common/outputs";
 import { newSecretPair, seedFromStack } from "../sandbox/seed";
@@ -35,6 +36,8 @@ import {
   type DriftReport,
 } from "../drift";
 import type { ExpectedFinding, Scenario } from "./scenarios";
+
+const mysql = lazyModule(() => require("mysql2/promise") as typeof Mysql);
 
 export type ValidationResult = Report;
 
@@ -71,7 +74,7 @@ export async function synthStack(env: string, outdir: string): Promise<{ stack: 
 }
 
 export async function connectAdmin(server: MysqlServer): Promise<Connection> {
-  return mysql.createConnection({
+  return mysql().createConnection({
     host: server.host,
     port: server.port,
     user: server.user,

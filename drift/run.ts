@@ -4,7 +4,8 @@
  * Reads retry like validate's checks (validators/clients/retry.ts). A resource that cannot be read is an error,
  * never "in sync".
  */
-import * as mysql from "mysql2/promise";
+import type * as Mysql from "mysql2/promise";
+import { lazyModule } from "../common/lazy";
 import { InputError } from "../common/errors";
 import type { StackOutputs } from "../common/outputs";
 import { parseMysqlUrl } from "../database/url";
@@ -23,6 +24,8 @@ import { ResourceCoverage, diffResource } from "./differ";
 import { NOT_READ, READERS } from "./readers";
 import { DriftReport, scrub, summarise } from "./report";
 import type { DeclaredResource, Finding, MysqlAccess, ReadContext, ReadError, ReadResult, Reader } from "./types";
+
+const mysql = lazyModule(() => require("mysql2/promise") as typeof Mysql);
 
 export const DEFAULT_DRIFT_TIMEOUT_MS = 30_000;
 export const DEFAULT_CONCURRENCY = 8;
@@ -145,7 +148,7 @@ export async function runDrift(o: DriftOptions): Promise<DriftReport> {
   const scope = { signal: run.signal, policy: o.retry };
 
   let conn: Promise<MysqlAccess> | undefined;
-  let opened: mysql.Connection | undefined;
+  let opened: Mysql.Connection | undefined;
   const shared = new Map<string, Promise<unknown>>();
   const ctx: ReadContext = {
     stack: o.stack,
@@ -169,7 +172,7 @@ export async function runDrift(o: DriftOptions): Promise<DriftReport> {
         try {
           opened = await withRetry(
             () =>
-              mysql.createConnection({
+              mysql().createConnection({
                 host: login.host,
                 port: login.port,
                 user: login.user,
@@ -351,7 +354,7 @@ export async function runDrift(o: DriftOptions): Promise<DriftReport> {
   cos.close();
   opened?.destroy();
   // A connection still being opened when the time ran out is closed once it arrives (it would keep the process up).
-  conn?.then((a) => a.ok && (a.conn as mysql.Connection).destroy()).catch(() => undefined);
+  conn?.then((a) => a.ok && (a.conn as Mysql.Connection).destroy()).catch(() => undefined);
 
   const report: DriftReport = {
     version: 1,

@@ -15,13 +15,17 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as mysql from "mysql2/promise";
-import * as tar from "tar";
+import type * as Mysql from "mysql2/promise";
+import { lazyModule } from "../common/lazy";
+import type * as Tar from "tar";
 import { BackendConfig, loadBackendDir, OUT_DEFINE_FILE, ROUTE_INI_FILE } from "../common/backend-config";
 import { InputError } from "../common/errors";
 import type { SecretSet } from "../common/mask";
 import { readStackOutputs, StackOutputs } from "../common/outputs";
 import { Redactor } from "./redactor";
+
+const mysql = lazyModule(() => require("mysql2/promise") as typeof Mysql);
+const tar = lazyModule(() => require("tar") as typeof Tar);
 
 export const DEFAULT_MAX_BUNDLE_BYTES = 20 * 1024 * 1024;
 
@@ -132,7 +136,7 @@ function packageVersion(): string | undefined {
 }
 
 async function mysqlVersion(b: BackendConfig): Promise<string> {
-  const conn = await mysql.createConnection({ host: b.db.host, port: b.db.port, user: b.db.user, password: b.db.password, connectTimeout: 5000 });
+  const conn = await mysql().createConnection({ host: b.db.host, port: b.db.port, user: b.db.user, password: b.db.password, connectTimeout: 5000 });
   try {
     const [rows] = await conn.query("SELECT VERSION() AS v");
     return String((rows as Array<{ v: string }>)[0]?.v ?? "unknown");
@@ -323,7 +327,7 @@ export async function createSupportBundle(opts: SupportBundleOptions): Promise<S
         const sink = fs.createWriteStream(tmp, { mode: 0o600 });
         sink.on("error", reject);
         sink.on("finish", () => resolve());
-        const pack = tar.c({ gzip: true, cwd: staging, portable: true }, ["bundle"]);
+        const pack = tar().c({ gzip: true, cwd: staging, portable: true }, ["bundle"]);
         pack.on("error", reject);
         pack.pipe(sink);
       });

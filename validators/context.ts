@@ -4,13 +4,16 @@
  * calls retry (counted on the check's counter) and stop with the check.
  */
 import { randomBytes } from "crypto";
-import * as mysql from "mysql2/promise";
+import type * as Mysql from "mysql2/promise";
+import { lazyModule } from "../common/lazy";
 import type { Connection } from "mysql2/promise";
 import type { BackendConfig } from "../common/backend-config";
 import type { StackOutputs } from "../common/outputs";
 import { CosClient, Endpoints, RetryCounter, RetryPolicy, TencentApiClient, retrying, withRetry } from "./clients";
 import { DEFAULT_RESOLVE_TIMEOUT_MS, ResolveOverrides, Resolver } from "./clients/resolve";
 import type { CheckContext, SharedClients } from "./types";
+
+const mysql = lazyModule(() => require("mysql2/promise") as typeof Mysql);
 
 export interface ResourceOptions {
   stack: string;
@@ -68,7 +71,7 @@ export class RunResources {
       const d = this.opts.backend.db;
       this.conn = withRetry(
         () =>
-          mysql.createConnection({
+          mysql().createConnection({
             host: d.host,
             port: d.port,
             user: d.user,

@@ -3,7 +3,10 @@
  * (shape {@link BackendConfigJson}, JSON Schema {@link BACKEND_CONFIG_JSON_SCHEMA}). Every problem is an InputError
  * naming the file, line and field; messages never quote the file's text (it holds keys).
  */
-import Ajv from "ajv";
+import type Ajv from "ajv";
+import { lazyModule } from "../lazy";
+
+const ajvModule = lazyModule(() => require("ajv") as { default: typeof Ajv });
 import { checkInputSize, InputError, lineOf, MAX_VALUE_LENGTH, parseJsonFile } from "../errors";
 import { getOwn } from "../records";
 import {
@@ -102,7 +105,7 @@ export function parseBackendConfigJson(text: string, file: string): BackendConfi
     return at >= 0 ? lineOf(text, at) : undefined;
   };
   if (!validateJson) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    const ajv = new (ajvModule().default)({ allErrors: true, strict: false });
     validateJson = ajv.compile(BACKEND_CONFIG_JSON_SCHEMA) as unknown as JsonValidator;
   }
   if (!validateJson!(doc)) {

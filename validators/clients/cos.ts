@@ -13,8 +13,9 @@
  */
 import * as http from "http";
 import * as https from "https";
-import COS = require("cos-nodejs-sdk-v5");
-import { XMLParser } from "fast-xml-parser";
+import type COS = require("cos-nodejs-sdk-v5");
+import type { XMLParser } from "fast-xml-parser";
+import { lazyModule } from "../../common/lazy";
 import { redact } from "../../common/mask";
 import { CloudError, CloudErrorKind, cosErrorKind, transportCode, transportKind } from "./errors";
 import { Endpoints, createAgent, endpointPort } from "./endpoints";
@@ -83,7 +84,11 @@ interface Attempt {
   body?: string;
 }
 
-const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true });
+const cosSdk = lazyModule(() => require("cos-nodejs-sdk-v5") as typeof COS);
+const xmlParser = lazyModule((): XMLParser => {
+  const { XMLParser: Parser } = require("fast-xml-parser") as typeof import("fast-xml-parser");
+  return new Parser({ ignoreAttributes: true, parseTagValue: false, trimValues: true });
+});
 
 /** An agent that fails every request locally: used for the SDK's own retries. */
 function refusingAgent(protocol: string): http.Agent {
@@ -130,7 +135,8 @@ export class CosClient {
 
   private newSdk(): COS {
     const override = this.opts.endpoints?.cos;
-    return new COS({
+    const Sdk = cosSdk();
+    return new Sdk({
       SecretId: this.opts.secretId,
       SecretKey: this.opts.secretKey,
       Protocol: override?.protocol === "http:" ? "http:" : "https:",
@@ -224,7 +230,7 @@ export class CosClient {
       let requestId = header(first.headers, "x-cos-request-id");
       if (first.body) {
         try {
-          const doc = xml.parse(first.body) as { Error?: { Code?: string; Message?: string; RequestId?: string } };
+          const doc = xmlParser().parse(first.body) as { Error?: { Code?: string; Message?: string; RequestId?: string } };
           if (doc?.Error?.Code) {
             code = String(doc.Error.Code);
             message = String(doc.Error.Message ?? message);

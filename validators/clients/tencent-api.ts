@@ -3,7 +3,8 @@
  * and credential pair; one CommonClient per service, all sharing one explicit agent.
  */
 import * as http from "http";
-import { CommonClient } from "tencentcloud-sdk-nodejs-common";
+import type { CommonClient } from "tencentcloud-sdk-nodejs-common";
+import { lazyModule } from "../../common/lazy";
 import { redact } from "../../common/mask";
 import { CloudError, apiErrorKind, transportCode, transportKind } from "./errors";
 import { Endpoints, createAgent, endpointPort } from "./endpoints";
@@ -21,6 +22,8 @@ export const API_VERSIONS = {
 export type ApiService = keyof typeof API_VERSIONS;
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+
+const sdk = lazyModule(() => require("tencentcloud-sdk-nodejs-common") as typeof import("tencentcloud-sdk-nodejs-common"));
 
 export interface TencentApiClientOptions {
   secretId: string;
@@ -61,7 +64,7 @@ export class TencentApiClient {
     const override = this.opts.endpoints?.api;
     const host = `${service}.tencentcloudapi.com`;
     const endpoint = override && override.port ? `${host}:${endpointPort(override)}` : host;
-    c = new CommonClient(host, API_VERSIONS[service], {
+    c = new (sdk().CommonClient)(host, API_VERSIONS[service], {
       credential: { secretId: this.opts.secretId, secretKey: this.opts.secretKey },
       region,
       profile: {
