@@ -6,7 +6,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import Ajv, { ErrorObject } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { lazyModule } from "../common/lazy";
 import { InputError, parseJsonFile } from "../common/errors";
 import { maskSecretId } from "../common/mask";
 import stateSchema from "./state.schema.json";
@@ -391,8 +392,11 @@ export function isAllowed(state: State, cred: Credential, action: string, resour
 // ---------------------------------------------------------------------------------------------------------------
 // Validation (JSON Schema in state.schema.json, checked with ajv)
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validate = ajv.compile<State>(stateSchema as object);
+// Compiled on first use: `live-infra sandbox --help` and the demo's in-memory states never pay for ajv.
+const stateValidator = lazyModule((): ValidateFunction<State> => {
+  const { default: Ajv } = require("ajv") as typeof import("ajv");
+  return new Ajv({ allErrors: true, strict: false }).compile<State>(stateSchema as object);
+});
 
 function describeError(e: ErrorObject): string {
   const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "(root)";
@@ -405,6 +409,7 @@ function describeError(e: ErrorObject): string {
 
 /** Validates a parsed document against the state schema; throws an InputError naming each bad field. */
 export function validateState(doc: unknown, source = "state"): State {
+  const validate = stateValidator();
   if (!validate(doc)) {
     const errs = (validate.errors ?? []).slice(0, 10).map(describeError);
     throw new InputError(`${source}: not a valid sandbox state (see sandbox/state.schema.json): ${errs.join("; ")}`);
