@@ -7,7 +7,9 @@ import { InputError } from "../common/errors";
 import { startSandbox } from "../sandbox/server";
 import { State, StateStore, emptyState } from "../sandbox/state";
 import { FaultConfig, FaultSpec, parseFaultSpec, validateFaultConfig } from "../sandbox/faults";
-import { seedFromStack } from "../sandbox/seed";
+import type { seedStacks as SeedStacks } from "../sandbox/seed";
+import { RateLimitConfig, rateLimitFromFlags } from "../sandbox/rate-limit";
+import { isEmulatedAction } from "../sandbox/api";
 import { action, intOption } from "./run";
 
 function rate(flag: string) {
@@ -25,7 +27,8 @@ function collect(value: string, previous: string[]): string[] {
 interface Opts {
   port: number;
   state?: string;
-  seedFromStack?: string;
+  /** Repeatable; [] when absent. */
+  seedFromStack: string[];
   mysqlUrl?: string;
   /** false with --no-mysql-accounts. */
   mysqlAccounts: boolean;
@@ -36,6 +39,7 @@ interface Opts {
   errorRate?: number;
   dropRate?: number;
   fault: string[];
+  rateLimit: string[];
 }
 
 export function faultConfigFromFlags(o: Pick<Opts, "latency" | "throttleRate" | "errorRate" | "dropRate" | "fault">): FaultConfig {
@@ -55,6 +59,12 @@ export function faultConfigFromFlags(o: Pick<Opts, "latency" | "throttleRate" | 
   return validateFaultConfig({ rules }, "fault flags");
 }
 
+function describeLimits(c: RateLimitConfig): string {
+  const parts = c.perAction !== undefined ? [`${c.perAction}/s per action`] : [];
+  for (const [k, n] of Object.entries(c.actions ?? {})) parts.push(`${k} ${n}/s`);
+  return parts.join(", ");
+}
+
 function ownerFromEnv(state: State): State {
   const id = process.env.TENCENTCLOUD_SECRET_ID;
   const key = process.env.TENCENTCLOUD_SECRET_KEY;
@@ -68,7 +78,7 @@ export function register(program: Command): void {
   program
     .command("sandbox")
     .description(
-      "Run the local Tencent Cloud emulator: API 3.0 (live, cdb, cam, sts, tag), COS XML and a control API on one " +
+      "Run the local Tencent Cloud emulator: API 3.0 (live, cdb, cam, sts, tag, vpc), COS XML and a control API on one " +
         "loopback port, routed by the Host header. Prints one JSON line {\"api\",\"cos\",\"control\"} on stdout, logs " +
         "to stderr, runs until SIGINT/SIGTERM. See docs/sandbox.md.",
     )
@@ -77,7 +87,11 @@ export function register(program: Command): void {
     .option(
       "--seed-from-stack <dir>",
       "build the state a deploy of this synthesized stack would leave (cdktf.out/stacks/<stack>) and write " +
-        "<dir>/outputs.json (sensitive values included)",
+        "<dir>/outputs.json (sensitive values included); repeatable: every stack goes into one account, each gets " +
+        "its own outputs.json, and two stacks declaring the same bucket, live domain, CAM user or policy name are " +
+        "refused (exit 2)",
+      collect,
+      [],
     )
     .option(
       "--mysql-url <url>",
@@ -99,6 +113,15 @@ export function register(program: Command): void {
       collect,
       [],
     )
+    .option(
+      "--rate-limit <n|action=n>",
+      "API 3.0 request-rate limit, repeatable: N = every action may take N requests per second per account (Tencent " +
+        "documents 20 for most actions); <Action>=N or <service>:<Action>=N sets one action's own limit (e.g. " +
+        "DescribeLiveDomains=10, live:DescribeLiveDomains=10). Over it: RequestLimitExceeded. Default: no limit. COS " +
+        "is not limited (use --fault cos:*=throttle=R for SlowDown)",
+      collect,
+      [],
+    )
     .addHelpText(
       "after",
       "\nOwner key: TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY, when set, become an owner key of the state.\n" +
@@ -116,30 +139,49 @@ export function register(program: Command): void {
         "  - never changes the URL's own account or root: db_root_password in outputs.json is the URL's password when\n" +
         "    the URL names root with a password (the instance's root); otherwise it is left out and migrate needs\n" +
         "    --admin-url.\n" +
-        "Passwords are never printed. --no-mysql-accounts only points the instance at the URL's address.\n" +
+        "Passwords are never printed. --no-mysql-accounts only points the instance at the URL's address. With several\n" +
+        "--seed-from-stack, every stack's instance stands for that one server: two stacks declaring the same database\n" +
+        "account are refused (exit 2) unless --no-mysql-accounts.\n" +
+        "\n" +
+        "Rate limits (--rate-limit): a sliding one-second window per account (the state's owner UIN; sub-user keys\n" +
+        "count for their account) and per <service>:<Action>; refused requests do not use up the limit. Counters of\n" +
+        "requests and refusals per action, and the limits, are at GET <control>/rate-limits; PUT it to change the\n" +
+        "limits, POST <control>/rate-limits/reset to zero the counters. See docs/sandbox.md#rate-limits.\n" +
         "\n" +
         "Exit codes: 0 stopped by a signal, 1 failed (e.g. the MySQL server refused), 2 bad input.",
     )
     .action(
       action(async (opts: Opts) => {
-        if (opts.state && opts.seedFromStack) throw new InputError("--state and --seed-from-stack exclude each other; pass one");
-        if (opts.mysqlUrl && !opts.seedFromStack) throw new InputError("--mysql-url needs --seed-from-stack");
+        const seeding = opts.seedFromStack.length > 0;
+        if (opts.state && seeding) throw new InputError("--state and --seed-from-stack exclude each other; pass one");
+        if (opts.mysqlUrl && !seeding) throw new InputError("--mysql-url needs --seed-from-stack");
         if (!opts.mysqlAccounts && !opts.mysqlUrl) throw new InputError("--no-mysql-accounts needs --mysql-url");
         const log = (line: string) => process.stderr.write(`${line}\n`);
         const faults = faultConfigFromFlags(opts);
+        const rateLimits = rateLimitFromFlags(opts.rateLimit, "--rate-limit", isEmulatedAction);
         let state: State;
         if (opts.state) state = StateStore.load(opts.state).get();
-        else if (opts.seedFromStack) {
-          const seeded = await seedFromStack({ stackDir: opts.seedFromStack, mysqlUrl: opts.mysqlUrl, mysqlAccounts: opts.mysqlAccounts });
+        else if (seeding) {
+          // The seeder (and mysql2 behind it) loads only when seeding.
+          const { seedStacks } = require("../sandbox/seed") as { seedStacks: typeof SeedStacks };
+          const seeded = await seedStacks({
+            stacks: opts.seedFromStack.map((stackDir) => ({ stackDir })),
+            mysqlUrl: opts.mysqlUrl,
+            mysqlAccounts: opts.mysqlAccounts,
+            label: "--seed-from-stack",
+          });
           state = seeded.state;
-          for (const n of seeded.notes) log(`sandbox: seed: ${n}`);
-          log(`sandbox: seeded from ${opts.seedFromStack}; outputs written to ${seeded.outputsFile}`);
+          seeded.stacks.forEach((s, i) => {
+            for (const n of s.notes) log(`sandbox: seed: ${seeded.stacks.length > 1 ? `${s.stack}: ` : ""}${n}`);
+            log(`sandbox: seeded from ${opts.seedFromStack[i]}; outputs written to ${s.outputsFile}`);
+          });
         } else state = emptyState();
         state = ownerFromEnv(state);
         if (!state.credentials.length) log("sandbox: the state has no keys; add one with POST <control>/credentials or set TENCENTCLOUD_SECRET_ID/KEY");
         // Written before listening, so a bad path fails fast instead of leaving a server running.
         if (opts.writeState) new StateStore(state).save(opts.writeState);
-        const sb = await startSandbox({ port: opts.port, state, faults, seed: opts.seed, log });
+        const sb = await startSandbox({ port: opts.port, state, faults, rateLimits, seed: opts.seed, log });
+        if (rateLimits) log(`sandbox: rate limits on (${describeLimits(rateLimits)}); counters at ${sb.control}/rate-limits`);
         process.stdout.write(JSON.stringify({ api: sb.api, cos: sb.cos, control: sb.control }) + "\n");
         await new Promise<void>((resolve) => {
           const stop = (sig: string) => {

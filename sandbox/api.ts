@@ -11,6 +11,7 @@
  *   6. SecretId known and active                → AuthFailure.SecretIdNotFound
  *   7. scope date/service, signature            → AuthFailure.SignatureFailure
  *   8. product, version, action                 → InvalidAction / MissingParameter / NoSuchVersion
+ *  8b. per-action rate limit of the account     → RequestLimitExceeded (rate-limit.ts; requests counted here)
  *   9. X-TC-Region where the product needs it   → MissingParameter (cdb, vpc)
  *  10. CAM policy of a sub-user key             → AuthFailure.UnauthorizedOperation
  *  11. parameters                               → InvalidParameter / UnknownParameter / MissingParameter / ...
@@ -32,6 +33,12 @@ import { VPC } from "./vpc";
 export { ApiError } from "./api-types";
 
 export const SERVICES: Record<string, ServiceDef> = { live: LIVE, cdb: CDB, cam: CAM, sts: STS, tag: TAG, vpc: VPC };
+
+/** True when the sandbox emulates `action` (in `service`, or in any service when it is undefined). */
+export function isEmulatedAction(service: string | undefined, action: string): boolean {
+  const has = (s: ServiceDef | undefined) => !!s && Object.hasOwn(s.actions, action);
+  return service === undefined ? Object.values(SERVICES).some(has) : has(SERVICES[service]);
+}
 
 const MAX_BODY = 10 * 1024 * 1024;
 
@@ -227,6 +234,13 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, ctx: 
     const version = header(req, "x-tc-version");
     if (!version) throw new ApiError("MissingParameter", "The request is missing a required parameter `Version`.");
     if (version !== svc.version) throw new ApiError("NoSuchVersion", `The API version \`${version}\` of ${service} does not exist (use ${svc.version}).`);
+    const limit = ctx.rateLimits?.admit(state.ownerUin, service, action);
+    if (limit !== undefined) {
+      throw new ApiError(
+        "RequestLimitExceeded",
+        `Your current request times exceeds the limit, please try again later. (sandbox rate limit: ${limit} requests per ${ctx.rateLimits!.windowMs} ms for ${service}:${action})`,
+      );
+    }
     const region = header(req, "x-tc-region") ?? "";
     if ((def.needsRegion ?? svc.needsRegion) && !region) throw new ApiError("MissingParameter", "The request is missing a required parameter `Region`.");
     if (!def.noAuthz && !isAllowed(state, cred, `${service}:${action}`, "*")) {

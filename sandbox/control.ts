@@ -17,6 +17,10 @@
  *   POST /_sandbox/state/reset          → empty state (optional body {"appId", "ownerUin"})
  *   GET  /_sandbox/faults               → {"seed": N, "rules": {...}}
  *   PUT  /_sandbox/faults               → {"rules": {...}, "seed"?: N} replaces the rules (a seed restarts the PRNG)
+ *   GET  /_sandbox/rate-limits          → {"perAction"?, "actions", "windowMs", "counters": {"<service>:<Action>":
+ *                                          {"requests", "limited"}}} (rate-limit.ts)
+ *   PUT  /_sandbox/rate-limits          → {"perAction"?, "actions"?, "windowMs"?} replaces the limits ({} = none); counters stay
+ *   POST /_sandbox/rate-limits/reset    → zeroes the counters and restarts the windows
  *   POST /_sandbox/credentials          → {"kind", "uin"?, "policy"?, "secretId"?, "secretKey"?} adds a key pair, returns it
  *   POST /_sandbox/live/callback-rules  → {"domainName", "appName", "templateId"} plants a callback rule as is
  *                                         (no checks: lets tests create states the API would refuse)
@@ -32,6 +36,7 @@ import { InputError } from "../common/errors";
 import { SandboxContext } from "./context";
 import { Credential, beijingTime, emptyState, validateState } from "./state";
 import { buildCallback, postCallback } from "./callbacks";
+import { isEmulatedAction } from "./api";
 
 const ROUTES = [
   "GET /_sandbox/health",
@@ -40,6 +45,9 @@ const ROUTES = [
   "POST /_sandbox/state/reset",
   "GET /_sandbox/faults",
   "PUT /_sandbox/faults",
+  "GET /_sandbox/rate-limits",
+  "PUT /_sandbox/rate-limits",
+  "POST /_sandbox/rate-limits/reset",
   "POST /_sandbox/credentials",
   "POST /_sandbox/live/callback-rules",
   "POST /_sandbox/live/record-rules",
@@ -190,6 +198,20 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, c
         ctx.log(`control: faults set (${Object.keys(ctx.faults.get().rules).length} rule(s))`);
         return reply(res, 200, { ok: true });
       }
+      case "GET /_sandbox/rate-limits": {
+        const rl = ctx.rateLimits;
+        return reply(res, 200, { actions: {}, ...rl?.get(), windowMs: rl?.windowMs ?? 1000, counters: rl?.counters() ?? {} });
+      }
+      case "PUT /_sandbox/rate-limits": {
+        if (!ctx.rateLimits) throw new InputError("this sandbox was started without a rate limiter");
+        ctx.rateLimits.set(body, "PUT /_sandbox/rate-limits", isEmulatedAction);
+        ctx.log("control: rate limits set");
+        return reply(res, 200, { ok: true });
+      }
+      case "POST /_sandbox/rate-limits/reset":
+        ctx.rateLimits?.reset();
+        ctx.log("control: rate-limit counters reset");
+        return reply(res, 200, { ok: true });
       case "POST /_sandbox/credentials": {
         const kind = body.kind ?? "sub-user";
         if (kind !== "owner" && kind !== "sub-user") throw new InputError(`kind: must be "owner" or "sub-user"`);

@@ -12,6 +12,7 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import { State, StateStore, emptyState } from "./state";
 import { FaultConfig, Faults } from "./faults";
+import { RateLimitConfig, RateLimiter } from "./rate-limit";
 import { SandboxContext } from "./context";
 import { handleApi } from "./api";
 import { handleControl } from "./control";
@@ -24,6 +25,11 @@ export interface SandboxOptions {
   port?: number;
   state?: State;
   faults?: FaultConfig;
+  /**
+   * API 3.0 per-action rate limits (requests per window per account and action; exceeding → RequestLimitExceeded).
+   * Default none. Counters run either way (`Sandbox.rateLimits.counters()`, `GET /_sandbox/rate-limits`).
+   */
+  rateLimits?: RateLimitConfig;
   /** PRNG seed for fault decisions (default 1). */
   seed?: number;
   log?: (line: string) => void;
@@ -41,6 +47,8 @@ export interface Sandbox {
   port: number;
   store: StateStore;
   faults: Faults;
+  /** Per-action rate limits and request counters (change them with set(), read counters()). */
+  rateLimits: RateLimiter;
   close(): Promise<void>;
 }
 
@@ -70,8 +78,9 @@ function isLoopback(addr: string | undefined): boolean {
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const store = new StateStore(opts.state ?? emptyState());
   const faults = new Faults(opts.faults ?? { rules: {} }, opts.seed ?? 1);
+  const rateLimits = new RateLimiter(opts.rateLimits ?? {});
   const log = opts.log ?? (() => undefined);
-  const ctx: SandboxContext = { store, faults, log, now: opts.now ?? Date.now };
+  const ctx: SandboxContext = { store, faults, rateLimits, log, now: opts.now ?? Date.now };
 
   const server = http.createServer((req, res) => {
     const r = route(req.headers.host, req.url ?? "/", isLoopback(req.socket.remoteAddress));
@@ -129,6 +138,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     port,
     store,
     faults,
+    rateLimits,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -8,7 +8,8 @@
  * An existing account of the stack gets the seeded password: it is the stack's own, and the outputs name that
  * password.
  */
-import * as mysql from "mysql2/promise";
+import type * as Mysql from "mysql2/promise";
+import { lazyModule } from "../../common/lazy";
 import { InputError, OperationError } from "../../common/errors";
 import { redact } from "../../common/mask";
 import type { DbServerPlan } from "./types";
@@ -20,11 +21,14 @@ export interface ServerLogin {
   password: string;
 }
 
+/** Loaded when a server is really set up (not for a sandbox without --mysql-url). */
+const mysql = lazyModule(() => require("mysql2/promise") as typeof Mysql);
+
 /** Upper-case privilege names, e.g. SELECT, CREATE TEMPORARY TABLES (nothing a statement could be smuggled in). */
 const PRIVILEGE_RE = /^[A-Z]+( [A-Z]+)*$/;
 
 /** Refuses plans that would change the login's own account or root, before anything runs. */
-function checkPlan(plan: DbServerPlan, login: ServerLogin): void {
+export function checkPlan(plan: DbServerPlan, login: ServerLogin): void {
   for (const who of [...plan.accounts, ...plan.grants]) {
     if (who.user === login.user || who.user === "root") {
       throw new InputError(
@@ -54,9 +58,9 @@ export async function applyDbAccounts(plan: DbServerPlan, login: ServerLogin): P
     const e = err as { code?: string; message?: string };
     throw new OperationError(redact(`--mysql-url: ${what} on ${where} failed (${e.code ?? "error"}): ${e.message ?? String(err)}`, secrets));
   };
-  let conn: mysql.Connection;
+  let conn: Mysql.Connection;
   try {
-    conn = await mysql.createConnection({ host: login.host, port: login.port, user: login.user, password: login.password, connectTimeout: 10_000 });
+    conn = await mysql().createConnection({ host: login.host, port: login.port, user: login.user, password: login.password, connectTimeout: 10_000 });
   } catch (err) {
     return fail("connecting (start the server, fix the URL, or pass --no-mysql-accounts to only point the instance there)", err);
   }
