@@ -61,8 +61,15 @@ export function demoResolve(outputs: Pick<StackOutputs, "callback_url">): string
   return [`${host}:${DEMO_BACKEND_ADDRESS}`];
 }
 
+/** A synthesized stack: its name and the folder holding its cdk.tf.json. */
+export interface SynthesizedStack {
+  stack: string;
+  stackDir: string;
+  resources: number;
+}
+
 /** Synthesizes one environment in-process (with the schema conformance check) into `outdir`. */
-export async function synthStack(env: string, outdir: string): Promise<{ stack: string; stackDir: string; resources: number }> {
+export async function synthStack(env: string, outdir: string): Promise<SynthesizedStack> {
   process.env.CHECKPOINT_DISABLE = "1";
   const r = synthesize({ envNames: [env], outdir });
   const s = r.stacks[0];
@@ -71,6 +78,17 @@ export async function synthStack(env: string, outdir: string): Promise<{ stack: 
     throw new Error(`the ${s.stackName} stack does not conform to the provider schema: ${s.violations[0].path}: ${s.violations[0].message}`);
   }
   return { stack: s.stackName, stackDir: path.dirname(s.file), resources: s.resourceCount };
+}
+
+/**
+ * A stack folder of a run's own from an earlier {@link synthStack}: copies its cdk.tf.json to
+ * `<outdir>/stacks/<stack>/`, so what the run writes beside it (the seeded outputs.json) never touches the original.
+ */
+export function copySynthesized(from: SynthesizedStack, outdir: string): SynthesizedStack {
+  const stackDir = path.join(outdir, "stacks", from.stack);
+  fs.mkdirSync(stackDir, { recursive: true });
+  fs.copyFileSync(path.join(from.stackDir, "cdk.tf.json"), path.join(stackDir, "cdk.tf.json"));
+  return { ...from, stackDir };
 }
 
 export async function connectAdmin(server: MysqlServer): Promise<Connection> {

@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the whole product on one machine, offline.
  *
- *   1. synth the `dev` stack (in-process) into a temp cdktf.out
+ *   1. synth the `dev` stack (in-process) into a temp cdktf.out — or, given `synthesized` (tests), copy that earlier
+ *      synth's cdk.tf.json there, so many runs share one synth while each keeps its own outputs and backend files
  *   2. start the TencentDB stand-in (a throwaway MariaDB, or LIVE_INFRA_TEST_MYSQL_URL)
  *   3. start the sandbox in-process, seeded from the synthesized stack (writes outputs.json), its DB instance
  *      pointed at that MariaDB
@@ -74,6 +75,12 @@ export interface DemoOptions {
   onValidated?: (ms: number) => void;
   /** Called with drift's wall time, ms. */
   onDrift?: (ms: number) => void;
+  /**
+   * The `live-demo-dev` stack from an earlier `parts.synthStack(DEMO_ENV, dir)`: step 1 copies its cdk.tf.json into
+   * this run's temp folder instead of synthesizing (tests share one synth across runs). Only read, never removed:
+   * the caller owns it. Sandbox state, outputs file and backend files stay the run's own.
+   */
+  synthesized?: parts.SynthesizedStack;
 }
 
 /** What a run set up; handed to `beforeValidate`. Holds secrets: never print it. */
@@ -137,9 +144,15 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     cleanup.add("remove temp dir", () => fs.rmSync(tmp, { recursive: true, force: true }));
 
     // 1. synth
-    const synth = await step(L(`synth the "${DEMO_ENV}" stack`, `合成 "${DEMO_ENV}" 栈`), () =>
-      parts.synthStack(DEMO_ENV, path.join(tmp, "cdktf.out")),
-    );
+    const synthesized = opts.synthesized;
+    const synth = await step(L(`synth the "${DEMO_ENV}" stack`, `合成 "${DEMO_ENV}" 栈`), async () => {
+      if (!synthesized) return parts.synthStack(DEMO_ENV, path.join(tmp, "cdktf.out"));
+      if (synthesized.stack !== `live-demo-${DEMO_ENV}`) {
+        throw new Error(`synthesized: expected the live-demo-${DEMO_ENV} stack, got ${synthesized.stack}`);
+      }
+      safeLog(`      ${L("reusing an earlier synth", "复用先前的合成结果")}`);
+      return parts.copySynthesized(synthesized, path.join(tmp, "cdktf.out"));
+    });
 
     // 2. database server
     const server = await step(L("start the TencentDB stand-in (MariaDB)", "启动 TencentDB 替身（MariaDB）"), async () => {

@@ -1,19 +1,15 @@
 /**
- * The demo's drift step, in-process: every scenario's expected findings are well formed, the healthy environment is
- * in sync, and a change validate does not look at (the bucket's tags) makes drift's findings differ from the
- * scenario's, which fails the demo (exit 1) naming the unexpected finding — never a secret.
+ * The demo's drift step, in-process on one shared synth (test/helpers/demo.ts): every scenario's expected findings
+ * are well formed, the healthy environment is in sync, and a change validate does not look at (the bucket's tags)
+ * makes drift's findings differ from the scenario's, which fails the demo (exit 1) naming the unexpected finding —
+ * never a secret.
  */
 import { mutateSandboxState } from "../../demo/parts";
-import { runDemo, DemoOptions, DemoResult } from "../../demo/run";
 import { SCENARIOS } from "../../demo/scenarios";
 import { READERS } from "../../drift";
+import { inProcessDemo } from "../helpers/demo";
 
-async function demo(opts: Partial<DemoOptions> & { scenario: string }): Promise<DemoResult & { out: string; log: string[] }> {
-  let out = "";
-  const log: string[] = [];
-  const r = await runDemo({ format: "text", lang: "en", ...opts, out: (t) => void (out += t), log: (l) => log.push(l) });
-  return { ...r, out, log };
-}
+const demo = inProcessDemo({ format: "text", lang: "en" });
 
 test("each scenario's expected findings name a read type, a kind, and no duplicate", () => {
   const types = new Set([...READERS.map((r) => r.type), "terraform_data"]);

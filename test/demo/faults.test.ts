@@ -4,9 +4,11 @@
  *  - a hung endpoint ends in bounded time with `error` for its check, never `pass`;
  *  - malformed OutDefine.php / cdn.route.ini / outputs files make the REAL `live-infra validate` exit 2 naming file
  *    and line;
- *  - with --format json|junit|markdown stdout of the REAL `live-infra demo` holds exactly the report;
+ *  - with --format json stdout of the REAL `live-infra demo` holds exactly the report (and the scenario's table); with
+ *    junit and markdown the in-process report holds no progress, log or verdict line and nothing else reaches stdout;
  *  - secret canaries (and the run's real secrets) appear in no report format, language, or log line.
- * Fault runs use runDemo in-process with its internal `faults` hook (set through the sandbox control API).
+ * Demo runs are in-process (runDemo on one shared synth, test/helpers/demo.ts) with its internal `faults` hook (set
+ * through the sandbox control API), except the json run and Ctrl-C, which need the real process.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -16,33 +18,17 @@ import * as os from "os";
 import * as path from "path";
 import { backendConfigFromOutputs, writeBackendDir } from "../../common/backend-config";
 import { writeStackOutputs } from "../../common/outputs";
-import { runDemo, DemoOptions, DemoResult } from "../../demo/run";
+import type { DemoContext, DemoResult } from "../../demo/run";
 import { renderReport } from "../../demo/parts";
-import { getMysqlServer } from "../../sandbox/mariadb";
 import { SCENARIOS } from "../../demo/scenarios";
 
 import { CLI, REPO_ROOT as ROOT, requireBuiltCli, runCli } from "../helpers/cli";
+import { assertScenarioTable, inProcessDemo, JsonReport } from "../helpers/demo";
 import { sampleOutputs } from "../helpers/fixtures";
+import { testServer } from "../helpers/mysql";
 
-
-
-
-/** runDemo in-process with output captured. */
-async function demo(opts: Partial<DemoOptions> & { scenario: string }): Promise<DemoResult & { out: string; log: string[] }> {
-  let out = "";
-  const log: string[] = [];
-  const r = await runDemo({
-    format: "json",
-    lang: "en",
-    verbose: true,
-    ...opts,
-    out: (t) => {
-      out += t;
-    },
-    log: (l) => log.push(l),
-  });
-  return { ...r, out, log };
-}
+/** runDemo in-process with the report and log captured; the sandbox logs every request it answers. */
+const demo = inProcessDemo({ format: "json", lang: "en", verbose: true });
 
 const statuses = (r: DemoResult) => Object.fromEntries(r.result.checks.map((c) => [c.id, c.status]));
 
@@ -82,11 +68,17 @@ describe("transient faults are retried", () => {
 });
 
 test("a hung endpoint: the check ends as error (never pass) within its timeout, dependants skip", async () => {
-  // DescribeLiveCallbackRules answers only after 8 s; the per-check timeout is 2 s.
+  // DescribeLiveCallbackRules answers only after 8 s; the per-check timeout is 2 s. Once validate is done the fault
+  // is lifted, so drift (which has no such timeout) does not wait the 8 s out.
+  let ctx: DemoContext | undefined;
   const r = await demo({
     scenario: "healthy",
     timeoutMs: 2000,
     faults: { rules: { "live:DescribeLiveCallbackRules": { latencyMs: 8000 } } },
+    beforeValidate: (c) => {
+      ctx = c;
+    },
+    onValidated: () => ctx!.sandbox.faults.set({ rules: {} }),
   });
   const got = statuses(r);
   expect(got["live.callback-rule"]).toBe("error");
@@ -191,34 +183,36 @@ describe("malformed input files: live-infra validate exits 2 naming file and lin
   }, 60_000);
 });
 
-describe("stdout holds exactly the report (real CLI)", () => {
-  test("--format json: all of stdout parses as one JSON document", async () => {
+describe("stdout holds exactly the report", () => {
+  test("real CLI, --format json: all of stdout parses as one JSON document, the scenario's table", async () => {
     const r = await runCli(["demo", "--scenario", "db-unreachable", "--format", "json"]);
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.stdout);
+    const doc = JSON.parse(r.stdout) as JsonReport;
     expect(doc.version).toBe(1);
+    assertScenarioTable(SCENARIOS.find((s) => s.name === "db-unreachable")!, doc);
     expect(r.stderr).toMatch(/\[1\/9\]/);
     expect(r.stderr).toMatch(/结论|Verdict/);
   }, 180_000);
 
-  test("--format junit: stdout is one XML document", async () => {
-    const r = await runCli(["demo", "--scenario", "healthy", "--format", "junit", "--lang", "en"]);
-    expect(r.code).toBe(0);
-    const xml = r.stdout.trim();
+  // In-process: the report is what goes to stdout; the helper fails a run that writes anything else to stdout.
+  test("--format junit: the report is one XML document", async () => {
+    const r = await demo({ scenario: "healthy", format: "junit", verbose: false });
+    expect(r.exitCode).toBe(0);
+    const xml = r.out.trim();
     expect(xml.startsWith("<?xml")).toBe(true);
     expect(xml.endsWith("</testsuites>") || xml.endsWith("</testsuite>")).toBe(true);
-    expect(r.stdout).not.toMatch(/\[\d\/9\]|Verdict/);
-  }, 180_000);
+    expect(r.out).not.toMatch(/\[\d\/9\]|Verdict/);
+  }, 60_000);
 
-  test("--format markdown: no progress or verdict on stdout", async () => {
-    const r = await runCli(["demo", "--scenario", "healthy", "--format", "markdown", "--lang", "en"]);
-    expect(r.code).toBe(0);
-    expect(r.stdout.startsWith("# ")).toBe(true);
-    expect(r.stdout).toMatch(/cos\.bucket/);
+  test("--format markdown: no progress or verdict in the report", async () => {
+    const r = await demo({ scenario: "healthy", format: "markdown", verbose: false });
+    expect(r.exitCode).toBe(0);
+    expect(r.out.startsWith("# ")).toBe(true);
+    expect(r.out).toMatch(/cos\.bucket/);
     // The report's own verdict is part of it; the demo's verdict line, progress and logs are not.
-    expect(r.stdout).not.toMatch(/\[\d\/9\]|demo total|cleaned up|sandbox: listening|migrate:/);
-    expect(r.stderr).toMatch(/demo total/);
-  }, 180_000);
+    expect(r.out).not.toMatch(/\[\d\/9\]|demo total|cleaned up|sandbox: listening|migrate:/);
+    expect(r.log.join("\n")).toMatch(/demo total/);
+  }, 60_000);
 });
 
 test("secret canaries appear in no report format or language, nor in the log", async () => {
@@ -275,7 +269,7 @@ describe("clean-up", () => {
     });
 
   async function adminConn() {
-    const server = await getMysqlServer();
+    const server = await testServer();
     const conn = await mysql.createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
     return { conn, server };
   }
@@ -285,7 +279,7 @@ describe("clean-up", () => {
     await expect(
       demo({
         scenario: "healthy",
-        mysqlUrl: (await getMysqlServer()).url,
+        mysqlUrl: (await testServer()).url,
         beforeValidate: (ctx) => {
           seen = { tmp: path.dirname(ctx.backendDir), sandboxPort: Number(new URL(ctx.endpoints.api).port), db: ctx.outputs.db_name };
           throw new Error("boom (planted by the test)");
@@ -374,11 +368,10 @@ test("text on a terminal: the live checklist is drawn and then fully cleared, no
     },
     { isTTY: true },
   ) as unknown as NodeJS.WritableStream;
-  await runDemo({
+  await demo({
     scenario: "healthy",
     format: "text",
-    lang: "en",
-    out: () => undefined,
+    verbose: false,
     log: (l) => tty.write(`${l}\n`),
     progressStream: tty,
   });
