@@ -76,7 +76,8 @@ export function buildProgram(args: readonly string[] = process.argv.slice(2)): C
   return program;
 }
 
-async function main(argv: string[]): Promise<void> {
+/** Runs one command line (`argv` as process.argv: node, script, args…); the exit code goes to process.exitCode. */
+export async function main(argv: string[]): Promise<void> {
   const program = buildProgram(argv.slice(2));
   try {
     await program.parseAsync(argv);
