@@ -1,6 +1,6 @@
 /**
  * `live-infra drift`: what changed behind Terraform's back. Thin: parse flags, load the declaration and outputs,
- * call drift.runDrift, render (stdout plus any --output files, and the GitHub job summary), set the exit code
+ * call drift.runDrift (one stack) or drift.runFleetDrift (repeated --stack, or --all), render (stdout plus any --output files, and the GitHub job summary), set the exit code
  * (0 in sync, 1 drift found, 2 usage/input error or a live state that could not be read).
  */
 import * as fs from "fs";
@@ -8,9 +8,19 @@ import * as path from "path";
 import { Command, Option } from "commander";
 import { InputError } from "../common/errors";
 import { defaultOutputsFile, readStackOutputs } from "../common/outputs";
+import { redact } from "../common/mask";
+import { DEFAULT_OUTPUTS_ROOT, discoverStacks } from "../validators/fleet";
+import { parseRateLimit, RateLimiter } from "../validators/clients/rate-limit";
 import {
+  DEFAULT_DRIFT_FLEET_CONCURRENCY,
   DEFAULT_DRIFT_TIMEOUT_MS,
+  DRIFT_FLEET_FORMATS,
   DRIFT_FORMATS,
+  DriftFleetStack,
+  driftFleetExitCode,
+  driftFleetVerdictLine,
+  renderDriftFleet,
+  runFleetDrift,
   DriftFormat,
   exitCodeOf,
   loadDeclaration,
@@ -21,7 +31,11 @@ import {
 import { action, intOption } from "./run";
 
 interface DriftFlags {
-  stack: string;
+  stack: string[];
+  all?: boolean;
+  outputsDir?: string;
+  concurrency?: number;
+  rateLimit?: number;
   outputs?: string;
   declared?: string;
   format: DriftFormat;
@@ -63,6 +77,7 @@ Examples:
   npx live-infra drift --stack live-demo-prod --format json > drift.json
   npx live-infra drift --stack live-demo-prod --output sarif=drift.sarif --output junit=drift.xml --lang en
   npx live-infra drift --stack live-demo-dev --skip-schema --timeout 60000
+  npx live-infra drift --all --format json > fleet-drift.json
 `;
 
 function outputOption(value: string, previous: Array<{ format: DriftFormat; file: string }> = []): Array<{ format: DriftFormat; file: string }> {
@@ -82,11 +97,73 @@ function writeFile(file: string, text: string, what: string): void {
   }
 }
 
+const STACK_PLACEHOLDER = "{stack}";
+const forStack = (value: string, stack: string) => value.split(STACK_PLACEHOLDER).join(stack);
+
+/** Several stacks: load each (an unreadable one is reported, not fatal), run them as a fleet, one report. */
+async function driftFleet(flags: DriftFlags, credentials: { secretId: string; secretKey: string }): Promise<number> {
+  const format = flags.format as string;
+  if (!(DRIFT_FLEET_FORMATS as readonly string[]).includes(format)) {
+    throw new InputError(`--format ${format} is for one stack only; with several stacks use one of ${DRIFT_FLEET_FORMATS.join(", ")}`);
+  }
+  for (const o of flags.output ?? []) {
+    if (!(DRIFT_FLEET_FORMATS as readonly string[]).includes(o.format)) throw new InputError(`--output ${o.format} is for one stack only; use one of ${DRIFT_FLEET_FORMATS.join(", ")}`);
+  }
+  for (const [flag, v] of [["--outputs", flags.outputs], ["--declared", flags.declared]] as const) {
+    if (v && !v.includes(STACK_PLACEHOLDER)) throw new InputError(`${flag} with several stacks must contain ${STACK_PLACEHOLDER} (replaced by each stack name), e.g. ${flag} 'out/${STACK_PLACEHOLDER}.json'`);
+  }
+  const root = flags.outputsDir ?? DEFAULT_OUTPUTS_ROOT;
+  const named = flags.all ? [...new Set([...discoverStacks(root, "--all"), ...flags.stack])] : flags.stack;
+  const dup = named.find((s, i) => named.indexOf(s) !== i);
+  if (dup) throw new InputError(`--stack ${dup} is named twice`);
+  const stacks: DriftFleetStack[] = named.map((stack) => {
+    try {
+      const outputs = readStackOutputs(flags.outputs ? forStack(flags.outputs, stack) : path.join(root, stack, "outputs.json"), stack);
+      const declaration = loadDeclaration(flags.declared ? forStack(flags.declared, stack) : path.join(root, stack, "cdk.tf.json"), outputs);
+      return { stack, outputs, declaration };
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      return { stack, error: redact(err.message, [credentials.secretKey]) };
+    }
+  });
+  const env = process.env;
+  const report = await runFleetDrift({
+    stacks,
+    credentials,
+    endpoints: { apiEndpoint: flags.apiEndpoint, cosEndpoint: flags.cosEndpoint },
+    mysql: { url: env.LIVE_INFRA_MYSQL_URL?.trim() || undefined, password: env.LIVE_INFRA_MYSQL_PASSWORD },
+    skipSchema: !!flags.skipSchema,
+    timeoutMs: flags.timeout,
+    concurrency: flags.concurrency,
+    rateLimit: flags.rateLimit,
+    onProgress: (p) => {
+      if (p.state === "done") process.stderr.write(`live-infra drift: stack ${p.stack}: done (${p.done}/${p.total} stacks)\n`);
+    },
+  });
+  const lang = flags.lang;
+  for (const o of flags.output ?? []) writeFile(o.file, renderDriftFleet(report, o.format, { lang }), `--output ${o.format}`);
+  const summary = env.GITHUB_STEP_SUMMARY?.trim();
+  if (summary) {
+    try {
+      fs.appendFileSync(summary, renderDriftFleet(report, "markdown", { lang }));
+    } catch (err) {
+      process.stderr.write(`live-infra: GITHUB_STEP_SUMMARY: cannot append to ${summary} (${(err as NodeJS.ErrnoException).code ?? "error"})\n`);
+    }
+  }
+  process.stdout.write(renderDriftFleet(report, format, { lang }));
+  if (format !== "text") process.stderr.write(`${driftFleetVerdictLine(report, lang)}\n`);
+  return driftFleetExitCode(report);
+}
+
 export function register(program: Command): void {
   program
     .command("drift")
     .description("Compare the deployed stack with what the account returns now (what changed behind Terraform's back)")
-    .requiredOption("-s, --stack <name>", "stack name, e.g. live-demo-dev")
+    .option("-s, --stack <name>", "stack name, e.g. live-demo-dev (repeatable: several stacks in one run)", (v: string, prev: string[] = []) => [...prev, v])
+    .option("--all", "every stack under --outputs-dir that holds an outputs.json")
+    .option("--outputs-dir <dir>", `folder of the stack folders (default ${DEFAULT_OUTPUTS_ROOT})`)
+    .option("--concurrency <n>", `several stacks: how many are read at once (default ${DEFAULT_DRIFT_FLEET_CONCURRENCY})`, intOption("--concurrency", 1, 256))
+    .option("--rate-limit <n>", "pace every API action and COS operation at N requests/s (default: Tencent Cloud's documented per-action limits)", (v: string) => parseRateLimit(v))
     .option("--outputs <file>", "stack outputs file (default cdktf.out/stacks/<stack>/outputs.json)")
     .option("--declared <file>", "synthesized cdk.tf.json (default cdktf.out/stacks/<stack>/cdk.tf.json)")
     .addOption(new Option("--format <format>", "report format on stdout").choices([...DRIFT_FORMATS]).default("text"))
@@ -99,6 +176,7 @@ export function register(program: Command): void {
     .addHelpText("after", HELP)
     .action(
       action(async (flags: DriftFlags) => {
+        flags.stack ??= [];
         const secretId = process.env.TENCENTCLOUD_SECRET_ID?.trim();
         const secretKey = process.env.TENCENTCLOUD_SECRET_KEY?.trim();
         if (!secretId || !secretKey) {
@@ -108,12 +186,16 @@ export function register(program: Command): void {
               " Run `export TENCENTCLOUD_SECRET_ID=AKID… TENCENTCLOUD_SECRET_KEY=…` and try again.",
           );
         }
-        const outputs = readStackOutputs(flags.outputs ?? defaultOutputsFile(flags.stack), flags.stack);
-        const declaredFile = flags.declared ?? path.join(path.dirname(defaultOutputsFile(flags.stack)), "cdk.tf.json");
+        if (!flags.stack.length && !flags.all) throw new InputError("name a stack: --stack NAME (repeatable), or --all for every stack under --outputs-dir");
+        if (flags.all || flags.stack.length > 1) return driftFleet(flags, { secretId, secretKey });
+        const stack = flags.stack[0];
+        const stackDefault = flags.outputsDir ? path.join(flags.outputsDir, stack, "outputs.json") : defaultOutputsFile(stack);
+        const outputs = readStackOutputs(flags.outputs ?? stackDefault, stack);
+        const declaredFile = flags.declared ?? path.join(path.dirname(stackDefault), "cdk.tf.json");
         const declaration = loadDeclaration(declaredFile, outputs);
         const env = process.env;
         const report = await runDrift({
-          stack: flags.stack,
+          stack,
           outputs,
           declaration,
           credentials: { secretId, secretKey },
@@ -121,6 +203,7 @@ export function register(program: Command): void {
           mysql: { url: env.LIVE_INFRA_MYSQL_URL?.trim() || undefined, password: env.LIVE_INFRA_MYSQL_PASSWORD },
           skipSchema: !!flags.skipSchema,
           timeoutMs: flags.timeout,
+          rateLimiter: flags.rateLimit !== undefined ? new RateLimiter({ override: flags.rateLimit }) : undefined,
         });
         const lang = flags.lang;
         for (const o of flags.output ?? []) writeFile(o.file, renderDriftReport(report, o.format, { lang }), `--output ${o.format}`);

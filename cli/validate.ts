@@ -1,7 +1,8 @@
 /**
  * `live-infra validate`: every FAQ item as a post-deploy check. Thin: parse flags, load inputs, call
- * validators.runValidation, render, set the exit code (0 nothing fail/error, 1 otherwise, 2 usage/input).
- * With --fix: plan the fixes (handoff/fix.ts), apply them on --yes or a yes on a terminal, validate again.
+ * validators.runValidation (one stack) or validators.runFleetValidation (repeated --stack, or --all), render, set
+ * the exit code (0 nothing fail/error, 1 otherwise, 2 usage/input).
+ * With --fix (one stack): plan the fixes (handoff/fix.ts), apply them on --yes or a yes on a terminal, validate again.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -18,12 +19,23 @@ import {
   CATALOGUE,
   CHECK_IDS,
   DEFAULT_CHECK_TIMEOUT_MS,
+  DEFAULT_FLEET_CONCURRENCY,
+  DEFAULT_OUTPUTS_ROOT,
+  FLEET_FORMATS,
+  FleetStackInput,
+  RateLimiter,
   REPORT_FORMATS,
   RESOLVE_ENV,
   Report,
   ReportFormat,
   createProgressPrinter,
+  discoverStacks,
   exitCodeOf,
+  fleetExitCode,
+  fleetVerdictLine,
+  parseRateLimit,
+  renderFleetReport,
+  runFleetValidation,
   renderReport,
   resolveEndpoints,
   resolveOverrides,
@@ -36,7 +48,11 @@ import {
 import { action, intOption } from "./run";
 
 interface ValidateFlags {
-  stack: string;
+  stack: string[];
+  all?: boolean;
+  outputsDir?: string;
+  concurrency?: number;
+  rateLimit?: number;
   outputs?: string;
   declared?: string;
   backendDir?: string;
@@ -109,8 +125,27 @@ Fixing (--fix [--yes]):
   nothing changes. After applying, validate runs again and shows before → after. With json, junit and markdown,
   stdout holds the final report and the plan goes to stderr. Secrets never appear in the plan.
 
+Several stacks (repeat --stack, or --all):
+  --all validates every folder under --outputs-dir (default ${DEFAULT_OUTPUTS_ROOT}) that holds an outputs.json.
+  The stacks run in one process, --concurrency at a time (default ${DEFAULT_FLEET_CONCURRENCY}), sharing one API and
+  one COS client per key pair, with requests paced per action to Tencent Cloud's documented limits (20/s per
+  action and account unless an action documents more; COS not paced); --rate-limit N paces every API action and
+  COS operation at N/s instead. Throttled requests are still retried. Time waiting for the pace counts towards
+  --timeout.
+  Per-stack inputs: {stack} in --outputs, --declared, --backend-dir and --backend-config is replaced by each stack
+  name (with one stack too); defaults DIR/{stack}/outputs.json and DIR/{stack}/cdk.tf.json under --outputs-dir.
+  A backend flag is required, e.g. --backend-dir '/srv/{stack}' or --backend-config 'conf/{stack}.json'; without
+  {stack} every stack uses the same backend config. A stack whose outputs or backend config cannot be read is reported as
+  "not validated" (with the reason) and the others still run.
+  Report: one section per stack plus a fleet summary line (text); json is the fleet document
+  {version: 1, kind: "fleet", stacks: [<one report per stack>], notValidated, summary, requests} (schema
+  validators/fleet-report.schema.json); junit has one testsuite per stack; markdown a stacks table and a section
+  per stack; html is for one stack only (exit 2). Progress ("stack X: n/15 done") goes to stderr. --fix works on
+  one stack at a time (exit 2 with several).
+
 Exit codes: 0 nothing failed (warnings allowed), 1 a check is fail or error, 2 usage or input error.
   With --fix: the exit code of the last validation (the one after the fixes when they were applied).
+  Several stacks: 2 when a stack could not be validated (its inputs), else 1 when any stack has a fail or error.
 
 Examples:
   npx live-infra validate --stack live-demo-prod --backend-dir /data/live_demo_service
@@ -119,6 +154,8 @@ Examples:
   npx live-infra validate --stack live-demo-dev --only live.callback-public --resolve backend.example.com:81.70.1.10
   npx live-infra validate --stack live-demo-dev --backend-dir /data/live_demo_service --fix          # plan only
   npx live-infra validate --stack live-demo-dev --backend-dir /data/live_demo_service --fix --yes    # apply
+  npx live-infra validate --all --backend-dir '/srv/{stack}' --format junit > fleet.xml
+  npx live-infra validate --stack live-demo-a --stack live-demo-b --backend-config 'conf/{stack}.json' --rate-limit 10
 `;
 
 function listOption(value: string, previous: string[] = []): string[] {
@@ -161,11 +198,79 @@ async function confirm(lang: "zh" | "en"): Promise<boolean> {
   }
 }
 
+const STACK_PLACEHOLDER = "{stack}";
+
+/** `value` with {stack} replaced by `stack`. */
+const forStack = (value: string, stack: string) => value.split(STACK_PLACEHOLDER).join(stack);
+
+/** Reads one stack's inputs; what cannot be read becomes the stack's `error` (it is reported, the others run). */
+function loadFleetStack(stack: string, flags: ValidateFlags, root: string): FleetStackInput {
+  const stackDir = path.join(root, stack);
+  try {
+    const outputs = readStackOutputs(flags.outputs ? forStack(flags.outputs, stack) : path.join(stackDir, "outputs.json"), stack);
+    const declared = readDeclared(flags.declared ? forStack(flags.declared, stack) : path.join(stackDir, "cdk.tf.json"), !!flags.declared);
+    const backend = loadBackendConfig({
+      backendDir: flags.backendDir ? forStack(flags.backendDir, stack) : undefined,
+      backendConfig: flags.backendConfig ? forStack(flags.backendConfig, stack) : undefined,
+    });
+    return { stack, outputs, backend, declaredTfJson: declared };
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { stack, error: err.message };
+  }
+}
+
+/** Several stacks: load each, run them as a fleet, one report. */
+async function validateFleet(flags: ValidateFlags, credentials: { secretId: string; secretKey: string }): Promise<number> {
+  const root = flags.outputsDir ?? DEFAULT_OUTPUTS_ROOT;
+  const named = flags.all ? [...new Set([...discoverStacks(root, "--all"), ...flags.stack])] : flags.stack;
+  const dup = named.find((s, i) => named.indexOf(s) !== i);
+  if (dup) throw new InputError(`--stack ${dup} is named twice`);
+  for (const [flag, v] of [["--outputs", flags.outputs], ["--declared", flags.declared]] as const) {
+    if (v && !v.includes(STACK_PLACEHOLDER)) throw new InputError(`${flag} with several stacks must contain ${STACK_PLACEHOLDER} (replaced by each stack name), e.g. ${flag} 'out/${STACK_PLACEHOLDER}.json'`);
+  }
+  if (!flags.backendDir && !flags.backendConfig) {
+    throw new InputError(
+      `with several stacks, name each stack's backend config: --backend-dir 'DIR/${STACK_PLACEHOLDER}' or --backend-config 'DIR/${STACK_PLACEHOLDER}.json' (${STACK_PLACEHOLDER} is replaced by each stack name)`,
+    );
+  }
+  const stacks = named.map((s) => loadFleetStack(s, flags, root));
+  const lang = flags.lang;
+  const total = stacks.length;
+  let finished = 0;
+  const report = await runFleetValidation({
+    stacks,
+    credentials,
+    endpoints: { apiEndpoint: flags.apiEndpoint, cosEndpoint: flags.cosEndpoint },
+    rateLimit: flags.rateLimit,
+    concurrency: flags.concurrency,
+    lang,
+    only: flags.only,
+    probeCallback: !!flags.probeCallback,
+    timeoutMs: flags.timeout,
+    resolve: flags.resolve,
+    onProgress: (p) => {
+      if (p.event.type !== "done") return;
+      if (p.done === p.total) finished++;
+      process.stderr.write(`live-infra validate: stack ${p.stack}: ${p.done}/${p.total} done${p.done === p.total ? ` (${finished}/${total} stacks)` : ""}\n`);
+    },
+  });
+  const secrets = [credentials.secretKey, credentials.secretId];
+  for (const x of report.notValidated) x.reason = redact(x.reason, secrets);
+  process.stdout.write(renderFleetReport(report, flags.format, { lang, color: flags.format === "text" && useColor(process.stdout) }));
+  if (flags.format !== "text") process.stderr.write(`${fleetVerdictLine(report, lang)}\n`);
+  return fleetExitCode(report);
+}
+
 export function register(program: Command): void {
   program
     .command("validate")
     .description("Check a deployed stack and the backend's configuration against every FAQ item (COS, live callbacks, database)")
-    .requiredOption("-s, --stack <name>", "stack name, e.g. live-demo-dev")
+    .option("-s, --stack <name>", "stack name, e.g. live-demo-dev (repeatable: several stacks in one run)", (v: string, prev: string[] = []) => [...prev, v])
+    .option("--all", "every stack under --outputs-dir that holds an outputs.json")
+    .option("--outputs-dir <dir>", `folder of the stack folders (default ${DEFAULT_OUTPUTS_ROOT})`)
+    .option("--concurrency <n>", `several stacks: how many run at once (default ${DEFAULT_FLEET_CONCURRENCY})`, intOption("--concurrency", 1, 256))
+    .option("--rate-limit <n>", "pace every API action and COS operation at N requests/s (default: Tencent Cloud's documented per-action limits)", (v: string) => parseRateLimit(v))
     .option("--outputs <file>", "stack outputs file (default cdktf.out/stacks/<stack>/outputs.json)")
     .option("--declared <file>", "synthesized cdk.tf.json (default cdktf.out/stacks/<stack>/cdk.tf.json when present)")
     .option("--backend-dir <dir>", `backend root holding conf/OutDefine.php and conf/cdn.route.ini (default ${DEFAULT_BACKEND_DIR})`)
@@ -184,6 +289,7 @@ export function register(program: Command): void {
     .addHelpText("after", HELP)
     .action(
       action(async (flags: ValidateFlags) => {
+        flags.stack ??= [];
         // Flags first, before credentials or any input is read: a typo in --only, an endpoint or --resolve is the
         // error reported (exit 2), and no check runs.
         if (flags.only && flags.only.length === 0) throw new InputError(`--only needs at least one check id; known: ${CHECK_IDS.join(", ")}`);
@@ -192,6 +298,14 @@ export function register(program: Command): void {
         resolveOverrides(flags.resolve, process.env);
         if (flags.yes && !flags.fix) throw new InputError("--yes needs --fix");
         if (flags.adminUrl && !flags.fix) throw new InputError("--admin-url needs --fix");
+        if (!flags.stack.length && !flags.all) throw new InputError("name a stack: --stack NAME (repeatable), or --all for every stack under --outputs-dir");
+        const fleet = !!flags.all || flags.stack.length > 1;
+        if (fleet && flags.fix) {
+          throw new InputError("--fix works on one stack at a time: run `live-infra validate --stack NAME --fix` for each stack (several were named)");
+        }
+        if (fleet && !(FLEET_FORMATS as readonly string[]).includes(flags.format)) {
+          throw new InputError(`--format ${flags.format} is for one stack only; with several stacks use one of ${FLEET_FORMATS.join(", ")}`);
+        }
         const secretId = process.env.TENCENTCLOUD_SECRET_ID?.trim();
         const secretKey = process.env.TENCENTCLOUD_SECRET_KEY?.trim();
         if (!secretId || !secretKey) {
@@ -202,13 +316,16 @@ export function register(program: Command): void {
               " to see validate work without a cloud account, run `npm run demo`.",
           );
         }
-        const outputsFile = flags.outputs ?? defaultOutputsFile(flags.stack);
-        const outputs = readStackOutputs(outputsFile, flags.stack);
-        const declared = readDeclared(
-          flags.declared ?? path.join(path.dirname(defaultOutputsFile(flags.stack)), "cdk.tf.json"),
-          !!flags.declared,
-        );
-        const loadBackend = () => loadBackendConfig({ backendDir: flags.backendDir, backendConfig: flags.backendConfig });
+        if (fleet) return validateFleet(flags, { secretId, secretKey });
+        const stack = flags.stack[0];
+        const stackDefault = flags.outputsDir ? path.join(flags.outputsDir, stack, "outputs.json") : defaultOutputsFile(stack);
+        // {stack} works with one stack too, so one command line serves one stack and several.
+        const one = (v: string | undefined) => (v === undefined ? undefined : forStack(v, stack));
+        const outputsFile = one(flags.outputs) ?? stackDefault;
+        const outputs = readStackOutputs(outputsFile, stack);
+        const declared = readDeclared(one(flags.declared) ?? path.join(path.dirname(stackDefault), "cdk.tf.json"), !!flags.declared);
+        const backendConfigFile = one(flags.backendConfig);
+        const loadBackend = () => loadBackendConfig({ backendDir: one(flags.backendDir), backendConfig: backendConfigFile });
         const backend = loadBackend();
         const admin = flags.fix ? adminAccount(flags, outputs) : undefined;
 
@@ -222,7 +339,7 @@ export function register(program: Command): void {
 
         const validateWith = async (cfg: BackendConfig): Promise<Report> => {
           const report = await runValidation({
-            stack: flags.stack,
+            stack,
             outputs,
             declaredTfJson: declared,
             backend: cfg,
@@ -234,6 +351,7 @@ export function register(program: Command): void {
             timeoutMs: flags.timeout,
             lang,
             onProgress: printer?.onProgress,
+            rateLimiter: flags.rateLimit !== undefined ? new RateLimiter({ override: flags.rateLimit }) : undefined,
           });
           printer?.clear();
           return report;
@@ -252,11 +370,11 @@ export function register(program: Command): void {
 
         // --fix: plan, confirm, apply, validate again.
         const ctx = {
-          stack: flags.stack,
+          stack,
           outputs,
           outputsFile,
           backend,
-          backendConfigFile: flags.backendConfig,
+          backendConfigFile,
           admin,
         };
         const known = secretsOf({ outputs, backend, credentials: { secretId, secretKey } });

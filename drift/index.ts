@@ -5,6 +5,8 @@
  * - `runDrift(opts)` → DriftReport (never rejects because something differs or cannot be read: those are findings
  *   and errors; rejects with an InputError for bad input such as a malformed endpoint)
  * - `renderDriftReport(report, format, { lang })`, `exitCodeOf(report)` (0 / 1 / 2), `verdictLine(report, lang)`
+ * - `runFleetDrift(opts)` → one report with a section per stack, clients and rate limiter shared
+ *   (`renderDriftFleet`, `driftFleetExitCode`)
  * - `READERS`, `NOT_READ`, `coverageMarkdown()` — the coverage table
  */
 export { loadDeclaration, declarationFromText, Declaration } from "./declared";
@@ -18,3 +20,12 @@ export { READERS, NOT_READ, readerFor } from "./readers";
 export { coverageMarkdown, coverageRows } from "./coverage";
 export type { ResourceCoverage } from "./differ";
 export type { Finding, FindingKind, Fix, ReadError, Reader, AttributeSpec, CompareMode, Lang } from "./types";
+export {
+  runFleetDrift,
+  renderDriftFleet,
+  driftFleetExitCode,
+  driftFleetVerdictLine,
+  DRIFT_FLEET_FORMATS,
+  DEFAULT_DRIFT_FLEET_CONCURRENCY,
+} from "./fleet";
+export type { DriftFleetOptions, DriftFleetReport, DriftFleetStack, DriftFleetFormat } from "./fleet";

@@ -121,23 +121,19 @@ function notCompared(c: ResourceCoverage, lang: Lang): string {
   return parts.join("; ");
 }
 
-const xml = (s: string) =>
+export const xml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 
-export function renderJunit(r: DriftReport, o: RenderOptions): string {
+/** The `<testsuite>` element of one report, lines indented under `<testsuites>`. */
+export function junitSuiteLines(r: DriftReport, o: RenderOptions): string[] {
   const lang = o.lang;
   const resources = r.coverage.resources;
   const byAddress = new Map<string, Finding[]>();
   for (const f of r.findings) byAddress.set(f.address, [...(byAddress.get(f.address) ?? []), f]);
-  const failures = resources.filter((c) => byAddress.has(c.address) && c.status !== "error").length;
-  const errors = r.errors.length;
-  const skipped = resources.filter((c) => c.status === "not-read").length;
-  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const c = junitCounts(r);
+  const out: string[] = [];
   out.push(
-    `<testsuites name="live-infra drift" tests="${resources.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(r.durationMs / 1000).toFixed(3)}">`,
-  );
-  out.push(
-    `  <testsuite name="${xml(`drift ${r.stack}`)}" tests="${resources.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(r.durationMs / 1000).toFixed(3)}" timestamp="${xml(r.time)}">`,
+    `  <testsuite name="${xml(`drift ${r.stack}`)}" tests="${resources.length}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${(r.durationMs / 1000).toFixed(3)}" timestamp="${xml(r.time)}">`,
   );
   for (const c of resources) {
     out.push(`    <testcase classname="${xml(c.type)}" name="${xml(c.address)}" time="0">`);
@@ -151,7 +147,30 @@ export function renderJunit(r: DriftReport, o: RenderOptions): string {
     }
     out.push("    </testcase>");
   }
-  out.push("  </testsuite>", "</testsuites>");
+  out.push("  </testsuite>");
+  return out;
+}
+
+/** Test, failure, error and skip counts of one report's JUnit suite. */
+export function junitCounts(r: DriftReport): { tests: number; failures: number; errors: number; skipped: number } {
+  const resources = r.coverage.resources;
+  const findingAt = new Set(r.findings.map((f) => f.address));
+  return {
+    tests: resources.length,
+    failures: resources.filter((c) => findingAt.has(c.address) && c.status !== "error").length,
+    errors: r.errors.length,
+    skipped: resources.filter((c) => c.status === "not-read").length,
+  };
+}
+
+export function renderJunit(r: DriftReport, o: RenderOptions): string {
+  const c = junitCounts(r);
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  out.push(
+    `<testsuites name="live-infra drift" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${(r.durationMs / 1000).toFixed(3)}">`,
+  );
+  out.push(...junitSuiteLines(r, o));
+  out.push("</testsuites>");
   return out.join("\n") + "\n";
 }
 

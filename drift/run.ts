@@ -19,6 +19,8 @@ import {
   retrying,
   withRetry,
 } from "../validators/clients";
+import type { RateLimiter } from "../validators/clients/rate-limit";
+import { withRegion } from "../validators/clients/tencent-api";
 import type { Declaration } from "./declared";
 import { ResourceCoverage, diffResource } from "./differ";
 import { NOT_READ, READERS } from "./readers";
@@ -48,6 +50,13 @@ export interface DriftOptions {
   retry?: RetryPolicy;
   env?: NodeJS.ProcessEnv;
   readers?: readonly Reader[];
+  /**
+   * Clients shared with other runs (a fleet: drift/fleet.ts); left open. The API client's default region becomes
+   * this stack's. Their endpoints replace `endpoints`. Default: the run's own clients.
+   */
+  clients?: { api: TencentApiClient; cos: CosClient };
+  /** Paces the run's own clients per action (validators/clients/rate-limit.ts); the shared clients bring their own. */
+  rateLimiter?: RateLimiter;
 }
 
 interface MysqlLogin {
@@ -141,8 +150,9 @@ export async function runDrift(o: DriftOptions): Promise<DriftReport> {
   const readers = o.readers ?? READERS;
   const requestTimeout = Math.max(1, Math.min(timeoutMs, 10_000));
 
-  const api = new TencentApiClient({ ...o.credentials, region: o.outputs.region, endpoints, timeoutMs: requestTimeout });
-  const cos = new CosClient({ ...o.credentials, endpoints, timeoutMs: requestTimeout });
+  const own = { endpoints, timeoutMs: requestTimeout, rateLimiter: o.rateLimiter };
+  const api = o.clients ? withRegion(o.clients.api, o.outputs.region) : new TencentApiClient({ ...o.credentials, region: o.outputs.region, ...own });
+  const cos = o.clients ? o.clients.cos : new CosClient({ ...o.credentials, ...own });
   const run = new AbortController();
   const timer = setTimeout(() => run.abort(new RunTimeout(timeoutMs)), timeoutMs);
   const scope = { signal: run.signal, policy: o.retry };
@@ -350,8 +360,10 @@ export async function runDrift(o: DriftOptions): Promise<DriftReport> {
     coverage.push({ ...diff.coverage, line: declaration.lineOf(address) });
   }
 
-  api.close();
-  cos.close();
+  if (!o.clients) {
+    api.close();
+    cos.close();
+  }
   opened?.destroy();
   // A connection still being opened when the time ran out is closed once it arrives (it would keep the process up).
   conn?.then((a) => a.ok && (a.conn as Mysql.Connection).destroy()).catch(() => undefined);

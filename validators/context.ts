@@ -1,7 +1,7 @@
 /**
- * Builds what controls use: the three cloud clients (control plane API + COS, backend COS keys), one MySQL
- * connection with the backend's credentials, shared probes — and the per-check {@link CheckContext} views whose
- * calls retry (counted on the check's counter) and stop with the check.
+ * Builds what controls use: the three cloud clients (control plane API + COS, backend COS keys; a run's own, or a
+ * fleet's shared {@link ClientPool}), one MySQL connection with the backend's credentials, shared probes — and the
+ * per-check {@link CheckContext} views whose calls retry (counted on the check's counter) and stop with the check.
  */
 import { randomBytes } from "crypto";
 import type * as Mysql from "mysql2/promise";
@@ -9,8 +9,11 @@ import { lazyModule } from "../common/lazy";
 import type { Connection } from "mysql2/promise";
 import type { BackendConfig } from "../common/backend-config";
 import type { StackOutputs } from "../common/outputs";
+import { createHash } from "crypto";
 import { CosClient, Endpoints, RetryCounter, RetryPolicy, TencentApiClient, retrying, withRetry } from "./clients";
+import type { RateLimiter } from "./clients/rate-limit";
 import { DEFAULT_RESOLVE_TIMEOUT_MS, ResolveOverrides, Resolver } from "./clients/resolve";
+import { withRegion } from "./clients/tencent-api";
 import type { CheckContext, SharedClients } from "./types";
 
 const mysql = lazyModule(() => require("mysql2/promise") as typeof Mysql);
@@ -28,6 +31,74 @@ export interface ResourceOptions {
   retry?: RetryPolicy;
   /** Declared name → addresses (`--resolve`, LIVE_INFRA_RESOLVE); other names go to the system resolver. */
   resolveOverrides?: ResolveOverrides;
+  /** Clients shared with other runs (a fleet); they stay open after this run. Default: the run's own. */
+  pool?: ClientPool;
+  /** Paces the run's own clients (without a pool); see clients/rate-limit.ts. */
+  rateLimiter?: RateLimiter;
+}
+
+export interface ClientPoolOptions {
+  endpoints: Endpoints;
+  /** Bound of one request, ms. */
+  requestTimeoutMs: number;
+  rateLimiter?: RateLimiter;
+  /** Whose request limits every client counts against (the control-plane SecretId of the fleet). */
+  rateLimitAccount?: string;
+}
+
+type Keys = { secretId: string; secretKey: string };
+
+/**
+ * The clients of a process validating several stacks: one TencentApiClient and one CosClient per credential pair
+ * (one endpoint set per pool), all paced by one rate limiter. Regions are per request (see `withRegion`), so
+ * stacks in different regions share a client.
+ */
+export class ClientPool {
+  private readonly apis = new Map<string, TencentApiClient>();
+  private readonly coses = new Map<string, CosClient>();
+
+  constructor(readonly opts: ClientPoolOptions) {}
+
+  private key(k: Keys): string {
+    return createHash("sha256").update(`${k.secretId}\0${k.secretKey}`).digest("hex");
+  }
+
+  private common(k: Keys) {
+    return {
+      secretId: k.secretId,
+      secretKey: k.secretKey,
+      endpoints: this.opts.endpoints,
+      timeoutMs: this.opts.requestTimeoutMs,
+      rateLimiter: this.opts.rateLimiter,
+      rateLimitAccount: this.opts.rateLimitAccount,
+    };
+  }
+
+  api(k: Keys): TencentApiClient {
+    const key = this.key(k);
+    let c = this.apis.get(key);
+    if (!c) this.apis.set(key, (c = new TencentApiClient(this.common(k))));
+    return c;
+  }
+
+  cos(k: Keys): CosClient {
+    const key = this.key(k);
+    let c = this.coses.get(key);
+    if (!c) this.coses.set(key, (c = new CosClient(this.common(k))));
+    return c;
+  }
+
+  /** How many clients were made (API, COS). */
+  get size(): { api: number; cos: number } {
+    return { api: this.apis.size, cos: this.coses.size };
+  }
+
+  close(): void {
+    for (const c of this.apis.values()) c.close();
+    for (const c of this.coses.values()) c.close();
+    this.apis.clear();
+    this.coses.clear();
+  }
 }
 
 export class RunResources {
@@ -42,26 +113,28 @@ export class RunResources {
 
   constructor(readonly opts: ResourceOptions) {
     const requestTimeout = Math.max(1, Math.min(opts.timeoutMs, 10_000));
-    this.api = new TencentApiClient({
-      ...opts.credentials,
-      region: opts.outputs.region,
-      endpoints: opts.endpoints,
-      timeoutMs: requestTimeout,
-    });
-    this.cosControl = new CosClient({ ...opts.credentials, endpoints: opts.endpoints, timeoutMs: requestTimeout });
+    // The SDK refuses to sign with an empty key; a placeholder lets COS itself answer (an empty COSKEY_SECRECTKEY
+    // then shows as SignatureDoesNotMatch, and the SecretId can still be tested). An empty SecretId is reported by
+    // cos.secret-id without a request.
+    const backendKeys = {
+      secretId: opts.backend.cos.secretId || "AKID-live-infra-empty-secret-id",
+      secretKey: opts.backend.cos.secretKey || "live-infra-empty-secret-key",
+    };
+    const pool = opts.pool;
+    if (pool) {
+      this.api = withRegion(pool.api(opts.credentials), opts.outputs.region);
+      this.cosControl = pool.cos(opts.credentials);
+      this.cosBackend = pool.cos(backendKeys);
+    } else {
+      const own = { endpoints: opts.endpoints, timeoutMs: requestTimeout, rateLimiter: opts.rateLimiter, rateLimitAccount: opts.credentials.secretId };
+      this.api = new TencentApiClient({ ...opts.credentials, region: opts.outputs.region, ...own });
+      this.cosControl = new CosClient({ ...opts.credentials, ...own });
+      this.cosBackend = new CosClient({ ...backendKeys, ...own });
+    }
     // A lookup answers well inside the check's own timeout, so a silent resolver is named as such.
     this.resolver = new Resolver({
       overrides: opts.resolveOverrides,
       timeoutMs: Math.max(50, Math.min(DEFAULT_RESOLVE_TIMEOUT_MS, Math.floor(opts.timeoutMs * 0.75))),
-    });
-    // The SDK refuses to sign with an empty key; a placeholder lets COS itself answer (an empty COSKEY_SECRECTKEY
-    // then shows as SignatureDoesNotMatch, and the SecretId can still be tested). An empty SecretId is reported by
-    // cos.secret-id without a request.
-    this.cosBackend = new CosClient({
-      secretId: opts.backend.cos.secretId || "AKID-live-infra-empty-secret-id",
-      secretKey: opts.backend.cos.secretKey || "live-infra-empty-secret-key",
-      endpoints: opts.endpoints,
-      timeoutMs: requestTimeout,
     });
   }
 
@@ -134,9 +207,11 @@ export class RunResources {
   /** Ends everything: aborts shared retries, destroys HTTP agents and the MySQL connection. */
   async close(): Promise<void> {
     this.runAbort.abort(new Error("run finished"));
-    this.api.close();
-    this.cosControl.close();
-    this.cosBackend.close();
+    if (!this.opts.pool) {
+      this.api.close();
+      this.cosControl.close();
+      this.cosBackend.close();
+    }
     if (this.conn) {
       try {
         const c = await this.conn;

@@ -13,7 +13,8 @@ import type { StackOutputs } from "../common/outputs";
 import { CATALOGUE, optInIds } from "./catalogue";
 import { RetryPolicy, resolveEndpoints } from "./clients";
 import { resolveOverrides } from "./clients/resolve";
-import { RunResources } from "./context";
+import { ClientPool, RunResources } from "./context";
+import type { RateLimiter } from "./clients/rate-limit";
 import { buildReport, Report } from "./report";
 import { ProgressEvent, RunnerCheck, runChecks } from "./runner";
 import type { Lang } from "./types";
@@ -39,6 +40,21 @@ export { Resolver, ResolveError, RESOLVE_ENV, parseResolveFlag, parseResolveEnv,
 export type { Resolution, ResolvedAddress, ResolveOverrides, ResolverOptions } from "./clients/resolve";
 export type { RetryPolicy, RetryOptions } from "./clients";
 export type { CheckStatus, Lang, Msg, Verdict, CheckContext, CheckBody, Control, Severity } from "./types";
+export { ClientPool } from "./context";
+export type { ClientPoolOptions } from "./context";
+export { RateLimiter, DEFAULT_ACTION_LIMIT, DOCUMENTED_LIMITS, parseRateLimit } from "./clients/rate-limit";
+export type { RateLimiterOptions, RateLimitStat } from "./clients/rate-limit";
+export {
+  runFleetValidation,
+  discoverStacks,
+  fleetExitCode,
+  DEFAULT_FLEET_CONCURRENCY,
+  DEFAULT_OUTPUTS_ROOT,
+  FLEET_REPORT_KIND,
+} from "./fleet";
+export type { FleetOptions, FleetStackInput, FleetReport, FleetEntry, FleetSummary, FleetProgress } from "./fleet";
+export { renderFleetReport, FLEET_FORMATS, fleetVerdictLine } from "./fleet-render";
+export type { FleetFormat } from "./fleet-render";
 
 /** Default per-check timeout, ms. */
 export const DEFAULT_CHECK_TIMEOUT_MS = 20_000;
@@ -79,6 +95,10 @@ export interface ValidationOptions {
   resolve?: readonly string[];
   /** Environment for endpoint and resolver variables (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Clients shared with other runs (`runFleetValidation`); left open. Its endpoints replace `endpoints`. */
+  pool?: ClientPool;
+  /** Paces this run's requests per action (clients/rate-limit.ts); ignored with `pool` (the pool's limiter applies). */
+  rateLimiter?: RateLimiter;
 }
 
 /**
@@ -108,6 +128,8 @@ export async function runValidation(opts: ValidationOptions): Promise<Report> {
     probeCallback: !!opts.probeCallback,
     retry: opts.retry,
     resolveOverrides: overrides,
+    pool: opts.pool,
+    rateLimiter: opts.rateLimiter,
   });
   try {
     // Every control, bound to this run's resources; runChecks selects (and validates `only`) once.

@@ -125,14 +125,15 @@ function detail(c: ReportCheck, lang: Lang): string {
   return lines.join("\n");
 }
 
-/** JUnit XML (one testsuite; warn = passing test case with the warning in system-out). */
-export function renderJunit(report: Report, opts: RenderOptions): string {
+const xa = (name: string, v: string | number) => ` ${name}="${xmlEscape(String(v))}"`;
+
+/** The `<testsuite>` element of one report, lines indented under `<testsuites>`. */
+export function junitSuiteLines(report: Report, opts: RenderOptions): string[] {
   const s = report.summary;
   const total = report.checks.length;
-  const a = (name: string, v: string | number) => ` ${name}="${xmlEscape(String(v))}"`;
-  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const a = xa;
+  const out: string[] = [];
   const counts = `${a("tests", total)}${a("failures", s.fail)}${a("errors", s.error)}${a("skipped", s.skip)}${a("time", secs(report.durationMs))}`;
-  out.push(`<testsuites${a("name", "live-infra validate")}${counts}>`);
   out.push(`  <testsuite${a("name", `live-infra validate: ${report.stack}`)}${counts}${a("timestamp", report.startedAt)}>`);
   out.push("    <properties>");
   out.push(`      <property${a("name", "stack")}${a("value", report.stack)}/>`);
@@ -151,6 +152,17 @@ export function renderJunit(report: Report, opts: RenderOptions): string {
     out.push("    </testcase>");
   }
   out.push("  </testsuite>");
+  return out;
+}
+
+/** JUnit XML (one testsuite; warn = passing test case with the warning in system-out). */
+export function renderJunit(report: Report, opts: RenderOptions): string {
+  const s = report.summary;
+  const a = xa;
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const counts = `${a("tests", report.checks.length)}${a("failures", s.fail)}${a("errors", s.error)}${a("skipped", s.skip)}${a("time", secs(report.durationMs))}`;
+  out.push(`<testsuites${a("name", "live-infra validate")}${counts}>`);
+  out.push(...junitSuiteLines(report, opts));
   out.push("</testsuites>");
   return out.join("\n") + "\n";
 }

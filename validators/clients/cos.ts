@@ -19,6 +19,7 @@ import { lazyModule } from "../../common/lazy";
 import { redact } from "../../common/mask";
 import { CloudError, CloudErrorKind, cosErrorKind, transportCode, transportKind } from "./errors";
 import { Endpoints, createAgent, endpointPort } from "./endpoints";
+import type { RateLimiter } from "./rate-limit";
 import { DEFAULT_TIMEOUT_MS } from "./tencent-api";
 
 export interface CosClientOptions {
@@ -28,6 +29,13 @@ export interface CosClientOptions {
   endpoints?: Endpoints;
   /** Upper bound for one request, connection to last byte. Default 10 000 ms. */
   timeoutMs?: number;
+  /** Paces every request (each attempt) per operation (see clients/rate-limit.ts). Default: no pacing. */
+  rateLimiter?: RateLimiter;
+  /**
+   * Whose limits the requests count against (the account; sub-users share their root account's). Default: this
+   * client's SecretId. A fleet passes the control-plane SecretId, so the backend's sub-user keys count with it.
+   */
+  rateLimitAccount?: string;
 }
 
 /** A bucket in full form `<name>-<appid>` and its region. */
@@ -150,8 +158,15 @@ export class CosClient {
     });
   }
 
-  /** Runs one SDK call as exactly one HTTP request; maps failures to CloudError. */
+  /** Runs one SDK call as exactly one HTTP request, in a rate-limiter slot when paced; maps failures to CloudError. */
   private run<T>(operation: string, call: (sdk: COS) => Promise<T>): Promise<T> {
+    const limiter = this.opts.rateLimiter;
+    if (!limiter || this.closed) return this.runNow(operation, call);
+    // The wait for a slot is not part of the request's own time bound; the slot is freed when the answer is in.
+    return limiter.acquire("cos", operation, this.opts.rateLimitAccount ?? this.opts.secretId).then((release) => this.runNow(operation, call).finally(release));
+  }
+
+  private runNow<T>(operation: string, call: (sdk: COS) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new CloudError({ code: "ClientClosed", message: "the COS client was closed", kind: "client", service: "cos", operation }));
     const sdk = this.newSdk();
     let attempts = 0;

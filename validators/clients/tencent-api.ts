@@ -8,6 +8,7 @@ import { lazyModule } from "../../common/lazy";
 import { redact } from "../../common/mask";
 import { CloudError, apiErrorKind, transportCode, transportKind } from "./errors";
 import { Endpoints, createAgent, endpointPort } from "./endpoints";
+import type { RateLimiter } from "./rate-limit";
 
 /** API versions in use. */
 export const API_VERSIONS = {
@@ -34,6 +35,13 @@ export interface TencentApiClientOptions {
   endpoints?: Endpoints;
   /** Upper bound for one request, connection to last byte. Default 10 000 ms. */
   timeoutMs?: number;
+  /** Paces every request (each attempt) per action; shared by the clients of one process. Default: no pacing. */
+  rateLimiter?: RateLimiter;
+  /**
+   * Whose limits the requests count against (the account; sub-users share their root account's). Default: this
+   * client's SecretId. A fleet passes the control-plane SecretId, so the backend's sub-user keys count with it.
+   */
+  rateLimitAccount?: string;
 }
 
 export interface ApiRequestOptions {
@@ -92,6 +100,12 @@ export class TencentApiClient {
     if (this.closed) throw new CloudError({ code: "ClientClosed", message: "the API client was closed", kind: "client", service, operation: action });
     if (!(service in API_VERSIONS)) throw new CloudError({ code: "UnknownService", message: `unknown API service "${service}"`, kind: "client", service, operation: action });
     const client = this.client(service, options.region ?? this.opts.region ?? "");
+    // The wait for a slot is not part of the request's own time bound; the slot is freed when the answer is in.
+    const release = this.opts.rateLimiter ? await this.opts.rateLimiter.acquire(service, action, this.opts.rateLimitAccount ?? this.opts.secretId) : undefined;
+    if (this.closed) {
+      release?.();
+      throw new CloudError({ code: "ClientClosed", message: "the API client was closed", kind: "client", service, operation: action });
+    }
     const ac = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -104,6 +118,7 @@ export class TencentApiClient {
       throw this.toCloudError(err, service, action, timedOut);
     } finally {
       clearTimeout(timer);
+      release?.();
     }
   }
 
@@ -135,6 +150,23 @@ export class TencentApiClient {
     this.agent.destroy();
     this.clients.clear();
   }
+}
+
+/**
+ * A view of `client` whose requests default to `region` (a request's own `region` still wins): one client shared by
+ * stacks in different regions, each stack seeing its own default.
+ */
+export function withRegion<T extends Pick<TencentApiClient, "request">>(client: T, region: string): T {
+  return new Proxy(client, {
+    get(t, prop, receiver) {
+      if (prop === "request") {
+        return (service: ApiService, action: string, params: object = {}, options: ApiRequestOptions = {}) =>
+          t.request(service, action, params, { ...options, region: options.region ?? region });
+      }
+      const v = Reflect.get(t, prop, receiver);
+      return typeof v === "function" ? v.bind(t) : v;
+    },
+  });
 }
 
 function transportCodeOnly(code: string): boolean {

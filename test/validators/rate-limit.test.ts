@@ -1,0 +1,166 @@
+/**
+ * The per-action rate limiter (validators/clients/rate-limit.ts): documented limits and overrides, each action paced
+ * on its own, no window holding more than the limit (counting until a second after each answer), and every attempt
+ * of a retried call taking its own slot while throttling answers are still retried.
+ */
+import * as http from "http";
+import { AddressInfo } from "net";
+import { RetryCounter, TencentApiClient, resolveEndpoints, retrying } from "../../validators/clients";
+import { DEFAULT_ACTION_LIMIT, DOCUMENTED_LIMITS, RateLimiter, parseRateLimit } from "../../validators/clients/rate-limit";
+import { withRegion } from "../../validators/clients/tencent-api";
+
+describe("limits", () => {
+  it("documented table, 20/s default, COS unpaced unless overridden, per-action overrides", () => {
+    const l = new RateLimiter();
+    expect(l.limitOf("live", "DescribeLiveDomain")).toBe(500);
+    expect(l.limitOf("cdb", "DescribeDBInstances")).toBe(100);
+    expect(l.limitOf("cam", "GetUser")).toBe(DEFAULT_ACTION_LIMIT);
+    expect(DEFAULT_ACTION_LIMIT).toBe(20);
+    expect(l.limitOf("cos", "PutObject")).toBeNull();
+    expect(Object.values(DOCUMENTED_LIMITS).every((n) => n > 0)).toBe(true);
+    const o = new RateLimiter({ override: 7 });
+    expect([o.limitOf("live", "DescribeLiveDomain"), o.limitOf("cam", "GetUser"), o.limitOf("cos", "GetObject")]).toEqual([7, 7, 7]);
+    expect(new RateLimiter({ limits: { "cam.GetUser": 3 } }).limitOf("cam", "GetUser")).toBe(3);
+    expect(() => new RateLimiter({ override: 0 })).toThrow(/positive/);
+    expect(parseRateLimit("20")).toBe(20);
+    expect(() => parseRateLimit("fast")).toThrow(/--rate-limit must be a positive number/);
+    expect(() => parseRateLimit("-1")).toThrow(/--rate-limit/);
+  });
+});
+
+describe("pacing", () => {
+  /** Acquires a slot and answers at once; resolves with when it was granted (ms since t0). */
+  const at = (l: RateLimiter, t0: number, svc = "live", action = "DescribeLiveDomain", account = "AKIDa") =>
+    l.acquire(svc, action, account).then((release) => {
+      release();
+      return Date.now() - t0;
+    });
+
+  it("no one-second window holds more than the limit", async () => {
+    const l = new RateLimiter({ override: 40 });
+    const t0 = Date.now();
+    const times = (await Promise.all(Array.from({ length: 90 }, () => at(l, t0)))).sort((a, b) => a - b);
+    for (let i = 0; i < times.length; i++) {
+      expect(times.filter((t) => t >= times[i] && t < times[i] + 1000).length).toBeLessThanOrEqual(40);
+    }
+    // 40 at once, 40 a second later, 10 after two seconds.
+    expect(times[89]).toBeGreaterThanOrEqual(1990);
+    expect(times[89]).toBeLessThan(3000);
+    expect(l.stats()).toEqual([{ action: "live.DescribeLiveDomain", limit: 40, requests: 90, waitedMs: expect.any(Number) }]);
+    expect(l.boundMs()).toBeCloseTo((90 / 40) * 1000, 5);
+  });
+
+  it("a slot is held until a second after the answer came back (a late answer delays the next request)", async () => {
+    const l = new RateLimiter({ override: 1 });
+    const t0 = Date.now();
+    const first = await l.acquire("cam", "GetUser", "AKIDa");
+    const second = at(l, t0, "cam", "GetUser");
+    await new Promise((r) => setTimeout(r, 300));
+    first(); // the answer arrives 0.3 s after the request left
+    expect(await second).toBeGreaterThanOrEqual(1290);
+  });
+
+  it("each action (and each account) has its own window", async () => {
+    const l = new RateLimiter({ override: 10 });
+    const t0 = Date.now();
+    const run = (svc: string, action: string, account: string) =>
+      Promise.all(Array.from({ length: 15 }, () => at(l, t0, svc, action, account))).then((ts) => Math.max(...ts));
+    const [a, b, c] = await Promise.all([run("live", "DescribeLiveDomain", "AKIDa"), run("cam", "GetUser", "AKIDa"), run("live", "DescribeLiveDomain", "AKIDb")]);
+    // 15 requests at 10/s take one window per key; one shared window for all 45 would take four.
+    for (const ms of [a, b, c]) {
+      expect(ms).toBeGreaterThanOrEqual(990);
+      expect(ms).toBeLessThan(1900);
+    }
+    expect(l.stats().map((s) => [s.action, s.requests])).toEqual([
+      ["live.DescribeLiveDomain", 30],
+      ["cam.GetUser", 15],
+    ]);
+  });
+
+  it("COS is not paced without an override (but counted)", async () => {
+    const l = new RateLimiter();
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: 100 }, () => l.acquire("cos", "PutObject", "AKIDa")));
+    expect(Date.now() - t0).toBeLessThan(200);
+    expect(l.stats()).toEqual([{ action: "cos.PutObject", limit: null, requests: 100, waitedMs: expect.any(Number) }]);
+  });
+});
+
+describe("in the API client", () => {
+  let server: http.Server;
+  let port: number;
+  const seen: Array<{ action: string; region: string | undefined; at: number }> = [];
+  let throttleNext = 0;
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        seen.push({ action: String(req.headers["x-tc-action"]), region: req.headers["x-tc-region"] as string | undefined, at: Date.now() });
+        res.setHeader("content-type", "application/json");
+        if (throttleNext > 0) {
+          throttleNext--;
+          res.end(JSON.stringify({ Response: { Error: { Code: "RequestLimitExceeded", Message: "slow down" }, RequestId: "r-throttled" } }));
+        } else {
+          res.end(JSON.stringify({ Response: { RequestId: "r-ok", Ok: true } }));
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  beforeEach(() => {
+    seen.length = 0;
+    throttleNext = 0;
+  });
+
+  const client = (limiter: RateLimiter, region = "ap-guangzhou") =>
+    new TencentApiClient({
+      secretId: "AKIDrateLimitTest000000000000000001",
+      secretKey: "rateLimitTestSecretKey0000000001",
+      region,
+      endpoints: resolveEndpoints({ apiEndpoint: `http://127.0.0.1:${port}` }, {}),
+      rateLimiter: limiter,
+    });
+
+  it("a throttled call is retried by the retry policy, and every attempt takes a slot of its action", async () => {
+    const limiter = new RateLimiter({ override: 1 });
+    const api = client(limiter);
+    const counter = new RetryCounter();
+    try {
+      await api.request("live", "DescribeLiveRecordRules", {}); // loads the SDK: the timed attempts below are not slowed by it
+      seen.length = 0;
+      throttleNext = 2;
+      const r = await retrying(api, { counter, policy: { startingDelay: 1, maxDelay: 2 } }).request("live", "DescribeLiveDomain", { DomainName: "x" });
+      expect(r).toMatchObject({ Ok: true });
+    } finally {
+      api.close();
+    }
+    expect(counter.count).toBe(2);
+    expect(counter.lastReason).toBe("RequestLimitExceeded");
+    expect(seen.map((s) => s.action)).toEqual(["DescribeLiveDomain", "DescribeLiveDomain", "DescribeLiveDomain"]);
+    // Three attempts, each waiting for its slot: a second apart at 1/s although the retry delays are 1-2 ms.
+    expect(seen[2].at - seen[0].at).toBeGreaterThanOrEqual(1950);
+    expect(limiter.stats()).toEqual([
+      { action: "live.DescribeLiveDomain", limit: 1, requests: 3, waitedMs: expect.any(Number) },
+      { action: "live.DescribeLiveRecordRules", limit: 1, requests: 1, waitedMs: expect.any(Number) },
+    ]);
+  });
+
+  it("one shared client serves stacks in different regions (withRegion), a request's own region still wins", async () => {
+    const api = client(new RateLimiter(), "");
+    try {
+      await withRegion(api, "ap-shanghai").request("cdb", "DescribeDBInstances", {});
+      await withRegion(api, "ap-beijing").request("cdb", "DescribeDBInstances", {});
+      await withRegion(api, "ap-beijing").request("cdb", "DescribeDBInstances", {}, { region: "ap-chengdu" });
+    } finally {
+      api.close();
+    }
+    expect(seen.map((s) => s.region)).toEqual(["ap-shanghai", "ap-beijing", "ap-chengdu"]);
+  });
+});
