@@ -1,9 +1,12 @@
 /**
  * Throwaway MariaDB: the TencentDB stand-in for tests and the demo.
  *
- * Starts `mariadbd --no-defaults` (no system my.cnf leaks in) on a private datadir initialised with
- * `mariadb-install-db --auth-root-authentication-method=normal` (root without password, loopback only), on a free
- * loopback port, with MySQL 8's default sql_mode and time_zone +08:00 (mirroring the stack's TencentDB parameters).
+ * Starts `mariadbd --no-defaults` (no system my.cnf leaks in) on a private datadir, on a free loopback port, with
+ * MySQL 8's default sql_mode and time_zone +08:00 (mirroring the stack's TencentDB parameters). The datadir is a copy
+ * of a template initialised once with `mariadb-install-db --auth-root-authentication-method=normal` (root without
+ * password, loopback only) and kept in a per-user cache: `$LIVE_INFRA_CACHE_DIR`, else
+ * `$XDG_CACHE_HOME/live-demo-infra`, else `~/.cache/live-demo-infra` (see mariadb-template.ts). When that folder
+ * cannot be used, each launch runs `mariadb-install-db` itself. Readiness is polled every 15 ms over the unix socket.
  * `stop()` shuts it down and removes the datadir; a process 'exit' hook does the same if nobody called stop().
  * Nothing is ever written to stdout: the server log goes to a file in the datadir (quoted on failure) or to stderr.
  *
@@ -17,6 +20,7 @@ import * as os from "os";
 import * as path from "path";
 import * as mysql from "mysql2/promise";
 import { parseUrlInputParts } from "../common/url-input";
+import { CacheUnavailableError, cacheRoot, copyTemplate, obtainTemplate } from "./mariadb-template";
 
 /** MySQL 8.0's default sql_mode (what a TencentDB MySQL 8 instance runs with unless changed). */
 export const MYSQL8_DEFAULT_SQL_MODE =
@@ -50,6 +54,9 @@ export interface LaunchedMariaDb extends MysqlServer {
   socket: string;
   /** The server's error log (inside datadir, gone after stop) or null when logging to stderr. */
   logFile: string | null;
+  /** Where the datadir came from: a copy of the cached template ("template"), of one this launch built
+   * ("new-template"), or a per-launch `mariadb-install-db` ("install-db", when the cache folder is unusable). */
+  datadirFrom: "template" | "new-template" | "install-db";
 }
 
 export interface LaunchOptions {
@@ -65,6 +72,9 @@ export interface LaunchOptions {
   extraArgs?: string[];
   /** Parent folder for the datadir. Default os.tmpdir(). */
   baseDir?: string;
+  /** Folder of the datadir template cache. Default {@link cacheRoot} ($LIVE_INFRA_CACHE_DIR, else the per-user cache);
+   * false: run `mariadb-install-db` for this launch. */
+  templateCache?: string | false;
 }
 
 const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
@@ -208,17 +218,78 @@ function installExitHook(): void {
   }
 }
 
-async function canConnect(port: number): Promise<boolean> {
+/** One readiness probe over the unix socket (ours alone: mariadbd binds its TCP port before creating it). */
+async function canConnect(socket: string): Promise<boolean> {
+  if (!fs.existsSync(socket)) return false;
   let conn: mysql.Connection | undefined;
   try {
-    conn = await mysql.createConnection({ host: "127.0.0.1", port, user: "root", password: "", connectTimeout: 2000 });
+    conn = await mysql.createConnection({ socketPath: socket, user: "root", password: "", connectTimeout: 1000 });
     await conn.query("SELECT 1");
     return true;
   } catch {
     return false;
   } finally {
-    await conn?.end().catch(() => undefined);
+    conn?.destroy();
   }
+}
+
+/** How often readiness is probed. */
+const POLL_MS = 15;
+
+/**
+ * Redo log size, at install and at start alike (a different size at start would rebuild the log). Small, because
+ * every launch copies it; the default 96M would be most of the copy.
+ */
+const INNODB_LOG_FILE_SIZE = "8M";
+
+/** Install options that shape the datadir (also part of the template's cache key). */
+function installOptions(): string[] {
+  return [
+    "--auth-root-authentication-method=normal",
+    "--skip-test-db",
+    "--skip-name-resolve",
+    `--innodb-log-file-size=${INNODB_LOG_FILE_SIZE}`,
+    ...(isRoot() ? ["--user=root"] : []),
+  ];
+}
+
+/** Runs `mariadb-install-db` into `dataPath`; throws its output's tail on failure. */
+async function installDb(installDbBin: string, dataPath: string, tmpdir: string): Promise<void> {
+  const init = await run(installDbBin, ["--no-defaults", `--datadir=${dataPath}`, `--tmpdir=${tmpdir}`, ...installOptions()]);
+  if (init.code !== 0) {
+    throw new Error(`mariadb-install-db failed (${init.code}):\n${init.output.trim().split("\n").slice(-15).join("\n")}`);
+  }
+}
+
+/**
+ * Fills `dataPath` with an initialised datadir: a copy of the cached template (built on first use), or, when the
+ * cache folder cannot be used, a `mariadb-install-db` run of its own.
+ */
+async function prepareDatadir(
+  bins: { mariadbd: string; installDb: string },
+  dataPath: string,
+  tmpdir: string,
+  cache: string | false,
+): Promise<LaunchedMariaDb["datadirFrom"]> {
+  if (cache !== false) {
+    try {
+      const template = await obtainTemplate(
+        {
+          mariadbd: bins.mariadbd,
+          options: installOptions(),
+          init: (data, scratch) => installDb(bins.installDb, data, scratch),
+          track: (dir, live) => (live ? initialising.add(dir) : initialising.delete(dir)),
+        },
+        cache,
+      );
+      await copyTemplate(template, dataPath);
+      return template.built ? "new-template" : "template";
+    } catch (err) {
+      if (!(err instanceof CacheUnavailableError)) throw err;
+    }
+  }
+  await installDb(bins.installDb, dataPath, tmpdir);
+  return "install-db";
 }
 
 /**
@@ -248,18 +319,12 @@ async function startIn(datadir: string, bins: { mariadbd: string; installDb: str
   const tmpdir = path.join(datadir, "tmp");
   fs.mkdirSync(tmpdir);
 
-  const init = await run(bins.installDb, [
-    "--no-defaults",
-    `--datadir=${dataPath}`,
-    "--auth-root-authentication-method=normal",
-    "--skip-test-db",
-    "--skip-name-resolve",
-    `--tmpdir=${tmpdir}`,
-    ...rootArgs,
-  ]);
-  if (init.code !== 0) {
+  let datadirFrom: LaunchedMariaDb["datadirFrom"];
+  try {
+    datadirFrom = await prepareDatadir(bins, dataPath, tmpdir, options.templateCache ?? cacheRoot());
+  } catch (err) {
     fs.rmSync(datadir, { recursive: true, force: true });
-    throw new Error(`mariadb-install-db failed (${init.code}):\n${init.output.trim().split("\n").slice(-15).join("\n")}`);
+    throw err;
   }
 
   const timeout = options.startTimeoutMs ?? 60_000;
@@ -278,7 +343,13 @@ async function startIn(datadir: string, bins: { mariadbd: string; installDb: str
       `--sql-mode=${options.sqlMode ?? MYSQL8_DEFAULT_SQL_MODE}`,
       `--default-time-zone=${options.timeZone ?? DEFAULT_TIME_ZONE}`,
       "--innodb-buffer-pool-size=32M",
+      `--innodb-log-file-size=${INNODB_LOG_FILE_SIZE}`,
       "--innodb-flush-log-at-trx-commit=2",
+      // The datadir is thrown away: no buffer pool dump to write at shutdown or to read at start, and a temporary
+      // tablespace that grows on demand instead of 12 MB written at every start.
+      "--innodb-buffer-pool-dump-at-shutdown=OFF",
+      "--innodb-buffer-pool-load-at-startup=OFF",
+      "--innodb-temp-data-file-path=ibtmp1:1M:autoextend",
       ...(logFile ? [`--log-error=${logFile}`] : []),
       ...rootArgs,
       ...(options.extraArgs ?? []),
@@ -300,10 +371,10 @@ async function startIn(datadir: string, bins: { mariadbd: string; installDb: str
 
     const deadline = Date.now() + timeout;
     while (!exited && Date.now() < deadline) {
-      if (await canConnect(port)) {
-        return makeHandle(child, entry, port, datadir, socket, logFile);
+      if (await canConnect(socket)) {
+        return makeHandle(child, entry, port, datadir, socket, logFile, datadirFrom);
       }
-      await sleep(100);
+      await sleep(POLL_MS);
     }
     lastError = exited ? `mariadbd stopped (${exited})` : `mariadbd did not accept connections within ${timeout} ms`;
     if (!exited) {
@@ -328,6 +399,7 @@ function makeHandle(
   datadir: string,
   socket: string,
   logFile: string | null,
+  datadirFrom: LaunchedMariaDb["datadirFrom"],
 ): LaunchedMariaDb {
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
@@ -356,6 +428,7 @@ function makeHandle(
     datadir,
     socket,
     logFile,
+    datadirFrom,
     stop,
   };
 }
