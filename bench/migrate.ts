@@ -1,7 +1,7 @@
 /**
  * bench/migrate: time of a fresh migrate (empty server → live_demo at the declared schema) and of a no-op re-run,
- * on a throwaway MariaDB it starts itself (or LIVE_INFRA_TEST_MYSQL_URL). Run: `npm run build && npm run bench:migrate`.
- * Prints one line per measurement on stdout; server output goes to its own log file.
+ * on a throwaway MariaDB it starts itself (or LIVE_INFRA_TEST_MYSQL_URL), in-process (median/min/max over N runs).
+ * Run: `npm run build && node dist/bench/migrate.js [--runs N] [--json]`; server output goes to its own log file.
  *
  * Each run migrates its own new database `bench_<pid>_<random>_<i>`. At the end (also after a failure) the bench
  * drops exactly the databases that its migrate runs reported as created — never one that existed before — so an
@@ -10,12 +10,7 @@
 import { getMysqlServer } from "../sandbox/mariadb";
 import { connectAccount, migrate, ServerAccount } from "../database/migrate";
 import { ident } from "../database/schema";
-
-function stats(ms: number[]): string {
-  const s = [...ms].sort((a, b) => a - b);
-  const median = s[Math.floor(s.length / 2)];
-  return `median ${median.toFixed(1)} ms, min ${s[0].toFixed(1)} ms, max ${s[s.length - 1].toFixed(1)} ms (${s.length} runs)`;
-}
+import { BenchReport, checkFlags, emit, figure, numFlag, runMain, since, UsageError } from "./lib/harness";
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t = process.hrtime.bigint();
@@ -66,25 +61,38 @@ function defaultNames(): (i: number) => string {
   return (i) => `${tag}_${i}`;
 }
 
-async function main(): Promise<void> {
-  const runs = Number(process.env.BENCH_RUNS ?? 5);
+export async function benchMigrateReport(runs: number): Promise<BenchReport> {
   const startT = process.hrtime.bigint();
   const server = await getMysqlServer();
-  const startMs = Number(process.hrtime.bigint() - startT) / 1e6;
+  const startS = since(startT);
   try {
     const account: ServerAccount = { host: server.host, port: server.port, user: server.user, password: server.password };
     const { fresh, noop } = await benchMigrate(account, runs);
-    process.stdout.write(`mariadb start: ${startMs.toFixed(0)} ms${server.external ? " (external server)" : ""}\n`);
-    process.stdout.write(`fresh migrate: ${stats(fresh)}\n`);
-    process.stdout.write(`no-op re-run:  ${stats(noop)}\n`);
+    return {
+      bench: "migrate",
+      command: `node dist/bench/migrate.js --runs ${runs}`,
+      figures: [
+        ...(server.external ? [] : [figure("MariaDB start", "s", [startS], { note: "one launch (launchMariaDb)" })]),
+        figure("fresh migrate (in-process)", "ms", fresh, { note: "empty server → live_demo at the declared schema" }),
+        figure("no-op re-run (in-process)", "ms", noop, { note: "already at the declared schema" }),
+      ],
+      errors: [],
+    };
   } finally {
     await server.stop();
   }
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    process.stderr.write(`bench/migrate: ${(err as Error).message}\n`);
-    process.exitCode = 1;
-  });
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write("Usage: node dist/bench/migrate.js [--runs N] [--json]\nTimes a fresh migrate and a no-op re-run (default 5 runs; BENCH_RUNS works too).\n");
+    return;
+  }
+  checkFlags(argv, { values: ["--runs"], switches: ["--json"] });
+  const runs = numFlag(argv, "--runs", Number(process.env.BENCH_RUNS ?? 5), { int: true });
+  if (runs > 1000) throw new UsageError("--runs must be ≤ 1000");
+  emit(await benchMigrateReport(runs), argv.includes("--json"));
 }
+
+if (require.main === module) runMain("migrate", main);
