@@ -4,7 +4,8 @@
  *   throttling   0–30 % of calls (RequestLimitExceeded / COS 503 SlowDown)
  *   5xx          0–10 %
  *   drops        0–5 % (connection destroyed without an answer)
- *   spikes       0–2 rules adding 200–1000 ms to a service or an action (e.g. `cos:*`, `live:DescribeLiveDomains`)
+ *   spikes       0–5 % of calls delayed 200–1000 ms more (the sandbox's spikeRate/spikeMs), and 0–2 services or
+ *                actions slow by 200–1000 ms on every call (e.g. `cos:*`, `live:DescribeLiveDomains`)
  * Every check's verdict must equal the scenario's (expectedStatus), the exit code the scenario's, and drift's
  * findings the scenario's; a round that differs is reported with its seed. Reported: p50/p99 round time, heap and
  * RSS after a forced GC once the warm-up rounds have run (warmupRounds: modules loaded, code compiled) and after the
@@ -54,10 +55,18 @@ export function planRound(seed: number): Round {
   const scenario = SCENARIOS[Math.floor(r() * SCENARIOS.length)];
   const to3 = (x: number) => Math.round(x * 1000) / 1000;
   const rules: Record<string, FaultSpec> = {
-    "*": { throttleRate: to3(r() * 0.3), errorRate: to3(r() * 0.1), dropRate: to3(r() * 0.05) },
+    "*": {
+      throttleRate: to3(r() * 0.3),
+      errorRate: to3(r() * 0.1),
+      dropRate: to3(r() * 0.05),
+      // Random latency spikes on any request: up to 5 % of them, 200–1000 ms each.
+      spikeRate: to3(r() * 0.05),
+      spikeMs: 200 + Math.floor(r() * 800),
+    },
   };
-  const spikes = Math.floor(r() * 3);
-  for (let i = 0; i < spikes; i++) {
+  // And 0–2 services or actions that are slow on every request for the round.
+  const slow = Math.floor(r() * 3);
+  for (let i = 0; i < slow; i++) {
     const target = SPIKE_TARGETS[Math.floor(r() * SPIKE_TARGETS.length)];
     rules[target] = { latencyMs: 200 + Math.floor(r() * 800) };
   }

@@ -109,7 +109,7 @@ export function register(program: Command): void {
     .option(
       "--fault <pattern=spec>",
       "per-action faults, repeatable: PATTERN is <service>:<Action> with * wildcards (cos:PutObject, live:*, " +
-        "DescribeLiveDomains), SPEC is latency=MS,throttle=R,error=R,drop=R; overrides the global flags",
+        "DescribeLiveDomains), SPEC is latency=MS,throttle=R,error=R,drop=R,spike=R,spikeMs=MS (spike: a share of requests delayed spikeMs more, default 1000); overrides the global flags",
       collect,
       [],
     )

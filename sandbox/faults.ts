@@ -18,6 +18,10 @@ export interface FaultSpec {
   errorRate?: number;
   /** 0–1: share of requests whose connection is destroyed without an answer. */
   dropRate?: number;
+  /** 0–1: share of requests delayed by a latency spike of {@link spikeMs} on top of `latencyMs`. */
+  spikeRate?: number;
+  /** Length of a latency spike, ms (default 1000). */
+  spikeMs?: number;
 }
 
 export interface FaultConfig {
@@ -32,7 +36,10 @@ export interface FaultDecision {
   drop: boolean;
 }
 
-const SPEC_KEYS: ReadonlyArray<keyof FaultSpec> = ["latencyMs", "throttleRate", "errorRate", "dropRate"];
+const SPEC_KEYS: ReadonlyArray<keyof FaultSpec> = ["latencyMs", "throttleRate", "errorRate", "dropRate", "spikeRate", "spikeMs"];
+/** Fields that are durations (ms); the others are rates between 0 and 1. */
+const MS_KEYS: ReadonlyArray<keyof FaultSpec> = ["latencyMs", "spikeMs"];
+export const DEFAULT_SPIKE_MS = 1000;
 
 /** mulberry32: small, fast, good enough for fault dice. */
 function prng(seed: number): () => number {
@@ -73,7 +80,7 @@ export function validateFaultConfig(cfg: unknown, source = "faults"): FaultConfi
     for (const [k, v] of Object.entries(spec as Record<string, unknown>)) {
       if (!SPEC_KEYS.includes(k as keyof FaultSpec)) throw new InputError(`${at}.${k}: is not a known field (${SPEC_KEYS.join(", ")})`);
       if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new InputError(`${at}.${k}: must be a number ≥ 0`);
-      if (k !== "latencyMs" && v > 1) throw new InputError(`${at}.${k}: is a rate and must be between 0 and 1`);
+      if (!MS_KEYS.includes(k as keyof FaultSpec) && v > 1) throw new InputError(`${at}.${k}: is a rate and must be between 0 and 1`);
       s[k as keyof FaultSpec] = v;
     }
     out.rules[pattern] = s;
@@ -82,13 +89,14 @@ export function validateFaultConfig(cfg: unknown, source = "faults"): FaultConfi
 }
 
 /**
- * Parses the CLI form `latency=200,throttle=0.5,error=0.1,drop=0.05` (long names `latencyMs`, `throttleRate`,
- * `errorRate`, `dropRate` work too).
+ * Parses the CLI form `latency=200,throttle=0.5,error=0.1,drop=0.05,spike=0.02,spikeMs=800` (long names
+ * `latencyMs`, `throttleRate`, `errorRate`, `dropRate`, `spikeRate` work too).
  */
 export function parseFaultSpec(text: string, source = "--fault"): FaultSpec {
   const alias: Record<string, keyof FaultSpec> = {
     latency: "latencyMs", latencyms: "latencyMs", throttle: "throttleRate", throttlerate: "throttleRate",
     error: "errorRate", errorrate: "errorRate", drop: "dropRate", droprate: "dropRate",
+    spike: "spikeRate", spikerate: "spikeRate", spikems: "spikeMs",
   };
   const spec: Record<string, number> = {};
   const parts = text.split(",").map((s) => s.trim()).filter(Boolean);
@@ -96,10 +104,10 @@ export function parseFaultSpec(text: string, source = "--fault"): FaultSpec {
   for (const part of parts) {
     const m = /^([A-Za-z]+)=(.+)$/.exec(part);
     const key = m && alias[m[1].toLowerCase()];
-    if (!m || !key) throw new InputError(`${source}: "${part}" is not KEY=VALUE with KEY one of latency, throttle, error, drop`);
+    if (!m || !key) throw new InputError(`${source}: "${part}" is not KEY=VALUE with KEY one of latency, throttle, error, drop, spike, spikeMs`);
     const v = Number(m[2]);
     if (m[2].trim() === "" || !Number.isFinite(v) || v < 0) throw new InputError(`${source}: "${part}": the value must be a number ≥ 0`);
-    if (key !== "latencyMs" && v > 1) throw new InputError(`${source}: "${part}": a rate must be between 0 and 1`);
+    if (!MS_KEYS.includes(key) && v > 1) throw new InputError(`${source}: "${part}": a rate must be between 0 and 1`);
     spec[key] = v;
   }
   return spec;
@@ -144,14 +152,16 @@ export class Faults {
   }
 
   /**
-   * Decides the faults for one request. Always draws three numbers, so decisions stay aligned with the request
-   * sequence whatever the rates. Callers apply them in the order: delay, drop, throttle, server error.
+   * Decides the faults for one request. Always draws three numbers (a fourth when a spike rate is set), so
+   * decisions stay aligned with the request sequence whatever the rates. Callers apply them in the order: delay,
+   * drop, throttle, server error.
    */
   decide(service: string, action: string): FaultDecision {
     const s = this.specFor(service, action);
     const r1 = this.random(), r2 = this.random(), r3 = this.random();
+    const spike = s.spikeRate ? this.random() < s.spikeRate : false;
     return {
-      delayMs: s.latencyMs ?? 0,
+      delayMs: (s.latencyMs ?? 0) + (spike ? (s.spikeMs ?? DEFAULT_SPIKE_MS) : 0),
       drop: r1 < (s.dropRate ?? 0),
       throttle: r2 < (s.throttleRate ?? 0),
       serverError: r3 < (s.errorRate ?? 0),

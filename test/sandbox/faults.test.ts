@@ -19,6 +19,24 @@ describe("Faults (unit)", () => {
     expect(decisions.some((d) => !d.throttle)).toBe(true);
   });
 
+  test("latency spikes: the share given by spikeRate gets spikeMs on top of latencyMs; no spike rate draws nothing more", () => {
+    const f = new Faults({ rules: { "*": { latencyMs: 5, spikeRate: 0.25, spikeMs: 700 } } }, 11);
+    const delays = Array.from({ length: 400 }, () => f.decide("cos", "PutObject").delayMs);
+    expect(new Set(delays)).toEqual(new Set([5, 705]));
+    const spiked = delays.filter((d) => d === 705).length;
+    expect(spiked).toBeGreaterThan(60);
+    expect(spiked).toBeLessThan(140);
+    expect(new Faults({ rules: { "*": { spikeRate: 1 } } }).decide("live", "X").delayMs).toBe(1000);
+    // Without a spike rate the sequence is what it always was: three draws a request.
+    const plain = new Faults({ rules: { "*": { throttleRate: 0.5 } } }, 4);
+    const withZero = new Faults({ rules: { "*": { throttleRate: 0.5, spikeRate: 0 } } }, 4);
+    const seq = (x: Faults) => Array.from({ length: 30 }, () => x.decide("live", "X").throttle);
+    expect(seq(withZero)).toEqual(seq(plain));
+    expect(parseFaultSpec("spike=0.1,spikeMs=300")).toEqual({ spikeRate: 0.1, spikeMs: 300 });
+    expect(() => parseFaultSpec("spike=2")).toThrow(/rate must be between 0 and 1/);
+    expect(() => validateFaultConfig({ rules: { "*": { spikeMs: -1 } } })).toThrow(/spikeMs: must be a number ≥ 0/);
+  });
+
   test("reseed restarts the sequence", () => {
     const f = new Faults({ rules: { "*": { throttleRate: 0.5 } } }, 3);
     const a = Array.from({ length: 10 }, () => f.decide("cos", "PutObject").throttle);
