@@ -1,7 +1,9 @@
 /**
- * The shared readers through the real `live-infra` process: a cdn.route.ini whose DB keys sit under a prototype
- * member section, outputs files of the wrong shape, and URL inputs whose password breaks the URL — each exits 2
- * with the file or flag and the field named, no secret and no stack trace.
+ * The shared readers through the `live-infra` CLI: a cdn.route.ini whose DB keys sit under a prototype member
+ * section, outputs files of the wrong shape, and URL inputs whose password breaks the URL — each exits 2 with the
+ * file or flag and the field named, no secret and no stack trace.
+ * Runs are in-process (runCliInProcess: the built CLI's own main); two stay real processes, one per command:
+ * validate with `[__proto__]` holding the DB keys, and migrate with a / in the --mysql-url password.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -9,6 +11,7 @@ import * as path from "path";
 import { backendConfigFromOutputs, writeBackendDir } from "../../common/backend-config";
 import { writeStackOutputs } from "../../common/outputs";
 import { CliRun, requireBuiltCli, runCli } from "../helpers/cli";
+import { runCliInProcess } from "../helpers/cli-inprocess";
 import { sampleOutputs } from "../helpers/fixtures";
 
 const SECRET = "Qx7Wm2Rk9Tz4Vb6Nc3";
@@ -51,7 +54,8 @@ describe("class: parsers — cdn.route.ini with prototype member sections", () =
     const ini = path.join(backendDir, "conf", "cdn.route.ini");
     fs.writeFileSync(ini, `[${section}]\nHOST=127.0.0.1\nPORT=3306\nDBNAME=live_demo\nUSER=live_user\nPASSWD=${SECRET}\n`);
     const outputs = outputsFile(`outputs-${section}`);
-    const r = await runCli(["validate", "--stack", STACK, "--outputs", outputs, "--backend-dir", backendDir, "--format", "json"], env());
+    const run = section === "__proto__" ? runCli : runCliInProcess;
+    const r = await run(["validate", "--stack", STACK, "--outputs", outputs, "--backend-dir", backendDir, "--format", "json"], env());
     expectInputError(r, [ini, "no [DB] section", "HOST, PORT, DBNAME, USER, PASSWD"]);
   });
 });
@@ -64,7 +68,7 @@ describe("class: parsers — outputs files of the wrong shape", () => {
   ])("%s: exit 2 naming the file and the field", async (_what, shape, where) => {
     const file = path.join(dir, `bad-outputs-${where[0].length}.json`);
     fs.writeFileSync(file, JSON.stringify(shape({ ...sampleOutputs(), db_password: SECRET }), null, 2));
-    const r = await runCli(["validate", "--stack", STACK, "--outputs", file, "--backend-dir", path.join(dir, "none")], env());
+    const r = await runCliInProcess(["validate", "--stack", STACK, "--outputs", file, "--backend-dir", path.join(dir, "none")], env());
     expectInputError(r, [file, ...where]);
   });
 });
@@ -74,15 +78,16 @@ describe("class: URL inputs whose password breaks the URL", () => {
     ["--mysql-url with a / in the password", ["--mysql-url", `mysql://root:${SECRET.slice(0, 9)}/${SECRET.slice(9)}@127.0.0.1:3306/live_demo`], {}, "--mysql-url"],
     ["LIVE_INFRA_MYSQL_URL with one slash after the scheme", [], { LIVE_INFRA_MYSQL_URL: `mysql:/root:${SECRET}@127.0.0.1:3306/live_demo` }, "LIVE_INFRA_MYSQL_URL"],
     ["--admin-url with a / in the password", ["--mysql-url", "mysql://live_user@127.0.0.1:1/live_demo", "--admin-url", `mysql://root:${SECRET.slice(0, 9)}/${SECRET.slice(9)}@127.0.0.1:1/`], {}, "--admin-url"],
-  ])("migrate %s: exit 2 naming the flag", async (_what, args, extra, flag) => {
-    const r = await runCli(["migrate", ...(args as string[])], env(extra as Record<string, string>));
+  ])("migrate %s: exit 2 naming the flag", async (what, args, extra, flag) => {
+    const run = what.startsWith("--mysql-url") ? runCli : runCliInProcess;
+    const r = await run(["migrate", ...(args as string[])], env(extra as Record<string, string>));
     expectInputError(r, [flag]);
   });
 
   test("validate --api-endpoint with credentials: exit 2 naming the flag", async () => {
     const backendDir = path.join(dir, "backend-endpoint");
     writeBackendDir(backendDir, backendConfigFromOutputs(sampleOutputs()));
-    const r = await runCli(
+    const r = await runCliInProcess(
       ["validate", "--stack", STACK, "--outputs", outputsFile("outputs-endpoint"), "--backend-dir", backendDir, "--api-endpoint", `http://AKIDx:${SECRET}@127.0.0.1:1/`],
       env(),
     );

@@ -8,6 +8,7 @@
  * Runs are serialized: process.env, the working folder, process.exitCode and the two streams are process-wide.
  * Nothing is read from stdin (as with runCli's "ignore").
  */
+import { Console } from "console";
 import { CliRun, REPO_ROOT, CLI, requireBuiltCli } from "./cli";
 
 export type { CliRun };
@@ -43,11 +44,21 @@ async function runOnce(args: string[], env: NodeJS.ProcessEnv, cwd: string): Pro
   process.exitCode = undefined;
   const releaseOut = capture(process.stdout, out);
   const releaseErr = capture(process.stderr, err);
+  // As in a process with pipes: not a terminal, and console.* (the COS SDK warns through console.error) goes to the
+  // captured streams rather than jest's console.
+  const savedTty = [process.stdout.isTTY, process.stderr.isTTY];
+  Object.defineProperty(process.stdout, "isTTY", { value: false, configurable: true, writable: true });
+  Object.defineProperty(process.stderr, "isTTY", { value: false, configurable: true, writable: true });
+  const savedConsole = globalThis.console;
+  globalThis.console = new Console({ stdout: process.stdout, stderr: process.stderr });
   try {
     await cli.main([process.execPath, CLI, ...args]);
     const code = typeof process.exitCode === "number" ? process.exitCode : Number(process.exitCode ?? 0);
     return { code, stdout: out.join(""), stderr: err.join("") };
   } finally {
+    globalThis.console = savedConsole;
+    Object.defineProperty(process.stdout, "isTTY", { value: savedTty[0], configurable: true, writable: true });
+    Object.defineProperty(process.stderr, "isTTY", { value: savedTty[1], configurable: true, writable: true });
     releaseOut();
     releaseErr();
     process.exitCode = savedExitCode;

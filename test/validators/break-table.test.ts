@@ -1,8 +1,11 @@
 /**
- * docs/validators.md, "How each check can be broken": every row of that table, through the real `live-infra
- * validate` process against the sandbox and the test MariaDB. One seeded stack; each row breaks its own copy of
- * what it needs (a backend config file, a sandbox started from a changed copy of the seeded state, a database copy
- * or an account of its own), so rows run concurrently; `--only <check> --format json` gives the verdict.
+ * docs/validators.md, "How each check can be broken": every row of that table, through `live-infra validate` against
+ * the sandbox and the test MariaDB. One seeded stack; each row breaks its own copy of what it needs (a backend config
+ * file, a sandbox started from a changed copy of the seeded state, a database copy or an account of its own), so
+ * rows are prepared concurrently; `--only <check> --format json` gives the verdict.
+ * Validate runs in-process (runCliInProcess: the built CLI's own main, one run at a time). Real processes (runCli):
+ * the healthy run (stdout holds only the report) and the rows with a space in the COS SecretId or SecretKey, which
+ * the COS SDK warns about with console.error of its own (stderr in a process, jest's console in-process).
  * A parse of the docs table keeps docs and rows in step: the same ids, checks and verdicts, ≥ 3 rows per check.
  */
 import { createHash } from "crypto";
@@ -20,10 +23,15 @@ import type { State } from "../../sandbox/state";
 import { synthesize } from "../../stacks/synth";
 import { CATALOGUE } from "../../validators/catalogue";
 import { CliRun, REPO_ROOT, requireBuiltCli, runCli } from "../helpers/cli";
+import { runCliInProcess } from "../helpers/cli-inprocess";
 import { createTestDatabase, testServer, TestDatabase, TestServer, uniqueName, withRootConnection } from "../helpers/mysql";
 
 const OWNER = { secretId: "AKIDbreakTable000000000000000000001", secretKey: "breakTableOwnerSecretKey00000001" };
 const PUBLIC_ADDRESS = "81.70.1.10";
+/**
+ * Rows prepared and run at a time. In-process validate runs are serialized, but the pool still overlaps them with
+ * each row's own sandbox start and close and with the process rows (measured faster than one row at a time).
+ */
 const CONCURRENCY = 4;
 
 type Verdict = "fail" | "warn" | "error";
@@ -378,7 +386,7 @@ describe("docs table ↔ tests", () => {
   });
 });
 
-describe("every row through the real CLI (sandbox + MariaDB)", () => {
+describe("every row through the CLI (sandbox + MariaDB)", () => {
   const w = {} as World;
   const outcomes = new Map<string, Outcome>();
   let previousInitConnect = "";
@@ -435,7 +443,7 @@ describe("every row through the real CLI (sandbox + MariaDB)", () => {
   });
 
   test("healthy: each check passes on the unbroken world (so every row's verdict comes from its break)", async () => {
-    const run = await validate(w, w.sb, ["--only", CATALOGUE.filter((c) => !c.optIn).map((c) => c.id).join(","), "--format", "json"], backendArgs(w, "healthy", {}));
+    const run = await validate(w, w.sb, ["--only", CATALOGUE.filter((c) => !c.optIn).map((c) => c.id).join(","), "--format", "json"], backendArgs(w, "healthy", {}), { process: true });
     const statuses = Object.fromEntries((JSON.parse(run.stdout) as { checks: { id: string; status: string }[] }).checks.map((c) => [c.id, c.status]));
     // live.callback-reachable (opt-in) needs a backend that answers: its rows bring their own.
     expect(Object.entries(statuses).filter(([, s]) => s !== "pass")).toEqual([]);
@@ -449,10 +457,16 @@ describe("every row through the real CLI (sandbox + MariaDB)", () => {
   });
 });
 
-let n = 0;
-function backendArgs(w: World, id: string, b: Break): string[] {
+/** The healthy backend config with the row's break applied. */
+function backendConfig(w: World, b: Break): BackendConfig {
   const cfg = structuredClone(w.healthy);
   b.backend?.(cfg);
+  return cfg;
+}
+
+let n = 0;
+function backendArgs(w: World, id: string, b: Break): string[] {
+  const cfg = backendConfig(w, b);
   n++;
   if (b.json) {
     const file = path.join(w.tmp, `backend-${id}-${n}.json`);
@@ -468,11 +482,18 @@ function backendArgs(w: World, id: string, b: Break): string[] {
   return ["--backend-dir", dir];
 }
 
-function validate(w: World, sb: Sandbox, args: string[], backend: string[], outputsFile = w.outputsFile, resolve?: string[]): Promise<CliRun> {
+interface ValidateOptions {
+  outputsFile?: string;
+  resolve?: string[];
+  /** Run as a real process instead of in-process. */
+  process?: boolean;
+}
+
+function validate(w: World, sb: Sandbox, args: string[], backend: string[], o: ValidateOptions = {}): Promise<CliRun> {
   const env: Record<string, string | undefined> = { ...process.env, TENCENTCLOUD_SECRET_ID: OWNER.secretId, TENCENTCLOUD_SECRET_KEY: OWNER.secretKey };
   for (const v of ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "LIVE_INFRA_API_ENDPOINT", "LIVE_INFRA_COS_ENDPOINT", "LIVE_INFRA_RESOLVE"]) delete env[v];
-  const common = ["--stack", w.stack, "--outputs", outputsFile, ...backend, "--declared", w.declared, "--api-endpoint", sb.api, "--cos-endpoint", sb.cos, "--lang", "en"];
-  return runCli(["validate", ...common, ...(resolve ?? ["--resolve", `${w.backendHost}:${PUBLIC_ADDRESS}`]), ...args], env);
+  const common = ["--stack", w.stack, "--outputs", o.outputsFile ?? w.outputsFile, ...backend, "--declared", w.declared, "--api-endpoint", sb.api, "--cos-endpoint", sb.cos, "--lang", "en"];
+  return (o.process ? runCli : runCliInProcess)(["validate", ...common, ...(o.resolve ?? ["--resolve", `${w.backendHost}:${PUBLIC_ADDRESS}`]), ...args], env);
 }
 
 async function runRow(w: World, row: Row, b: Break): Promise<Outcome> {
@@ -495,7 +516,9 @@ async function runRow(w: World, row: Row, b: Break): Promise<Outcome> {
     fs.writeFileSync(outputsFile, JSON.stringify(doc));
   }
   try {
-    const run = await validate(w, sb, ["--only", row.check, "--format", "json", ...(b.args ?? [])], backendArgs(w, row.id, b), outputsFile, b.resolve);
+    const cos = backendConfig(w, b).cos;
+    const spaced = [cos.secretId, cos.secretKey].some((k) => k.includes(" "));
+    const run = await validate(w, sb, ["--only", row.check, "--format", "json", ...(b.args ?? [])], backendArgs(w, row.id, b), { outputsFile, resolve: b.resolve, process: spaced });
     let status: string;
     try {
       const report = JSON.parse(run.stdout) as { checks: { id: string; status: string; message: string }[] };

@@ -1,8 +1,12 @@
 /**
- * Verdicts through the real `live-infra validate` process (dist/, built by the jest global setup) against an
- * in-process sandbox and the test MariaDB: endpoint and --resolve errors before any check runs, the new checks
- * (db.privileges, live.callback-public), rules in any order, messages that name the given file and the kind of a
- * difference, fixes that fit the evidence, and a db.schema fix printed once in every format.
+ * Verdicts through the built `live-infra validate` (dist/, built by the jest global setup) against an in-process
+ * sandbox and the test MariaDB: endpoint and --resolve errors before any check runs, the new checks (db.privileges,
+ * live.callback-public), rules in any order, messages that name the given file and the kind of a difference, fixes
+ * that fit the evidence, and a db.schema fix printed once in every format.
+ * Runs are in-process (runCliInProcess: the CLI's own main, same output as a process) except five real processes
+ * (runCli): the `--api-endpoint not-a-url` exit 2, the healthy --format json run (stdout holds only the report), the
+ * English text report of "tb_vod missing" (plain text without a terminal) and the two runs with a space in the COS
+ * SecretId or SecretKey (viaProcessIfSpaced).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -15,6 +19,7 @@ import { Sandbox, startSandbox } from "../../sandbox/server";
 import type { State } from "../../sandbox/state";
 import { synthesize } from "../../stacks/synth";
 import { CliRun, requireBuiltCli, runCli } from "../helpers/cli";
+import { runCliInProcess } from "../helpers/cli-inprocess";
 import { createTestDatabase, testServer, TestDatabase, uniqueName, withRootConnection } from "../helpers/mysql";
 
 const OWNER = { secretId: "AKIDvalidateVerdicts000000000000001", secretKey: "validateVerdictsOwnerKey00000001" };
@@ -22,11 +27,27 @@ const PUBLIC_ADDRESS = "81.70.1.10";
 
 beforeAll(() => requireBuiltCli());
 
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+function validateEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: Record<string, string | undefined> = { ...process.env, TENCENTCLOUD_SECRET_ID: OWNER.secretId, TENCENTCLOUD_SECRET_KEY: OWNER.secretKey };
   for (const v of ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "LIVE_INFRA_API_ENDPOINT", "LIVE_INFRA_COS_ENDPOINT", "LIVE_INFRA_RESOLVE"]) delete base[v];
-  return runCli(["validate", ...args], { ...base, ...env });
+  return { ...base, ...env };
 }
+
+/** `live-infra validate ...args` in-process, with the owner's keys and no proxy, endpoint or resolve variables from the shell. */
+function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+  return runCliInProcess(["validate", ...args], validateEnv(env));
+}
+
+/** The same as a real process. */
+function cliProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+  return runCli(["validate", ...args], validateEnv(env));
+}
+
+/**
+ * The COS SDK warns about a SecretId or SecretKey holding a space with console.error of its own: a process has that
+ * on stderr, in-process it goes to jest's console (which may write to stdout). Such keys run as a process.
+ */
+const viaProcessIfSpaced = (key: string) => (key.includes(" ") ? cliProcess : cli);
 
 interface Check {
   id: string;
@@ -64,7 +85,8 @@ describe("flags are checked before any check runs (exit 2)", () => {
     [["--resolve", "backend.example.com:not-an-address"], {}, "--resolve"],
     [[], { LIVE_INFRA_RESOLVE: "backend.example.com:1.2.3.4" }, "LIVE_INFRA_RESOLVE"],
   ])("%j %j → exit 2 naming %s", async (args, env, name) => {
-    const r = await cli(["--stack", "live-demo-x", "--outputs", missingOutputs, ...args], env);
+    const run = args[1] === "not-a-url" ? cliProcess : cli;
+    const r = await run(["--stack", "live-demo-x", "--outputs", missingOutputs, ...args], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${name}:`);
     expect(r.stderr).not.toContain(missingOutputs);
@@ -160,7 +182,7 @@ describe("against the sandbox and MariaDB", () => {
   const template = (s: State) => s.live.callbackTemplates.find((t) => t.templateId === Number(outputs.callback_template_id))!;
 
   test("healthy, the backend host declared with --resolve: every check passes, the new ones included", async () => {
-    const r = await cli([...common(), ...declared(), "--format", "json"]);
+    const r = await cliProcess([...common(), ...declared(), "--format", "json"]);
     const { statuses } = parse(r);
     expect(statuses["db.privileges"]).toBe("pass");
     expect(statuses["live.callback-public"]).toBe("pass");
@@ -259,7 +281,7 @@ describe("against the sandbox and MariaDB", () => {
       const backend = backendArgs((b) => (b.db.name = broken.name));
       for (const lang of ["en", "zh"]) {
         const args = [...common(backend).slice(0, -2), "--lang", lang, "--only", "db.schema"];
-        const text = await cli(args);
+        const text = await (lang === "en" ? cliProcess : cli)(args);
         expect(text.code).toBe(1);
         const lines = block(text.stdout, "db.schema");
         expect(lines[0]).toContain("[tb_vod 未创建]");
@@ -312,7 +334,7 @@ describe("against the sandbox and MariaDB", () => {
       ["letter case", (k: string) => k.toLowerCase(), /differs only in letter case/],
     ])("a SecretKey that differs from signer_secret_key by %s says so, printing neither", async (_n, change, re) => {
       const key = outputs.signer_secret_key!;
-      const r = await cli([...common(backendArgs((b) => (b.cos.secretKey = change(key)), true)), "--only", "cos.secret-key", "--format", "json"]);
+      const r = await viaProcessIfSpaced(change(key))([...common(backendArgs((b) => (b.cos.secretKey = change(key)), true)), "--only", "cos.secret-key", "--format", "json"]);
       const c = parse(r).byId("cos.secret-key");
       expect(c.status).toBe("fail");
       expect(c.message).toMatch(re);
@@ -325,7 +347,7 @@ describe("against the sandbox and MariaDB", () => {
       ["whitespace", (id: string) => `\t${id} `, true, /differs only by surrounding whitespace from the stack output signer_secret_id/],
     ])("a SecretId that differs from signer_secret_id only by %s says so", async (_n, change, json, re) => {
       const id = outputs.signer_secret_id!;
-      const r = await cli([...common(backendArgs((b) => (b.cos.secretId = change(id)), json)), "--only", "cos.secret-id", "--format", "json"]);
+      const r = await viaProcessIfSpaced(change(id))([...common(backendArgs((b) => (b.cos.secretId = change(id)), json)), "--only", "cos.secret-id", "--format", "json"]);
       const c = parse(r).byId("cos.secret-id");
       expect(c.status).toBe("fail");
       expect(c.message).toMatch(re);

@@ -1,7 +1,10 @@
 /**
- * `live-infra validate` as a real process (node dist/cli/index.js, built by the jest global setup): usage and
- * input errors exit 2 naming file and line; a run against an in-process sandbox + real MariaDB prints exactly the
- * report on stdout for --format json/junit/markdown, the verdict on stderr, and exits 0/1.
+ * `live-infra validate` through the built CLI (dist/, built by the jest global setup): usage and input errors exit 2
+ * naming file and line; a run against an in-process sandbox + real MariaDB prints exactly the report on stdout for
+ * --format json/junit/markdown, the verdict on stderr, and exits 0/1.
+ * Real processes (runCli): "malformed outputs file" (an exit 2) and every run against the sandbox — one per output
+ * format, where a process's stdout must hold only the report and text must be plain without a terminal. The other
+ * usage errors run in-process (runCliInProcess: the same main, no process start).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -15,6 +18,7 @@ import { synthesize } from "../../stacks/synth";
 import { createTestDatabase, testServer, TestDatabase, uniqueName, withRootConnection } from "../helpers/mysql";
 
 import { CliRun, requireBuiltCli, runCli } from "../helpers/cli";
+import { runCliInProcess } from "../helpers/cli-inprocess";
 import { sampleOutputs } from "../helpers/fixtures";
 const OWNER = { secretId: "AKIDvalidateCliOwner0000000000000001", secretKey: "validateCliOwnerSecretKey0000001" };
 
@@ -23,11 +27,20 @@ beforeAll(() => requireBuiltCli());
 
 type Run = CliRun;
 
-/** `live-infra validate ...args` with the owner's keys, and no proxy or endpoint variables from the developer's shell. */
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+function validateEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: Record<string, string | undefined> = { ...process.env, TENCENTCLOUD_SECRET_ID: OWNER.secretId, TENCENTCLOUD_SECRET_KEY: OWNER.secretKey };
   for (const v of ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "LIVE_INFRA_API_ENDPOINT", "LIVE_INFRA_COS_ENDPOINT"]) delete base[v];
-  return runCli(["validate", ...args], { ...base, ...env });
+  return { ...base, ...env };
+}
+
+/** `live-infra validate ...args` as a real process, with the owner's keys and no proxy or endpoint variables from the developer's shell. */
+function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  return runCli(["validate", ...args], validateEnv(env));
+}
+
+/** The same, in-process. */
+function cliInProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  return runCliInProcess(["validate", ...args], validateEnv(env));
 }
 
 describe("usage and input errors (exit 2)", () => {
@@ -41,7 +54,7 @@ describe("usage and input errors (exit 2)", () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("--help documents the flags, the checks and the exit codes", async () => {
-    const r = await cli(["--help"]);
+    const r = await cliInProcess(["--help"]);
     expect(r.code).toBe(0);
     for (const s of ["--stack", "--outputs", "--backend-dir", "--backend-config", "--only", "--format", "--lang", "--timeout", "--probe-callback", "--api-endpoint", "--cos-endpoint", "cos.secret-key", "db.replay-window", "Exit codes"]) {
       expect(r.stdout).toContain(s);
@@ -49,7 +62,7 @@ describe("usage and input errors (exit 2)", () => {
   });
 
   it("missing credentials", async () => {
-    const r = await cli(["--stack", "live-demo-x"], { TENCENTCLOUD_SECRET_ID: "", TENCENTCLOUD_SECRET_KEY: "" });
+    const r = await cliInProcess(["--stack", "live-demo-x"], { TENCENTCLOUD_SECRET_ID: "", TENCENTCLOUD_SECRET_KEY: "" });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY must be set/);
     // Says what to do, not only what is wrong.
@@ -72,31 +85,31 @@ describe("usage and input errors (exit 2)", () => {
     const od = path.join(backendDir, "conf", "OutDefine.php");
     const text = fs.readFileSync(od, "utf8");
     fs.writeFileSync(od, text.replace("define('COSKEY_BUCKET', '", "define('COSKEY_BUCKET' '"));
-    let r = await cli(["--stack", "live-demo-x", "--outputs", good, "--backend-dir", backendDir]);
+    let r = await cliInProcess(["--stack", "live-demo-x", "--outputs", good, "--backend-dir", backendDir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`${od.replace(/[.]/g, "\\.")}:6: `));
     fs.writeFileSync(od, text);
     const ini = path.join(backendDir, "conf", "cdn.route.ini");
     fs.writeFileSync(ini, "[DB]\nHOST=127.0.0.1\nPORT=not-a-port\n");
-    r = await cli(["--stack", "live-demo-x", "--outputs", good, "--backend-dir", backendDir]);
+    r = await cliInProcess(["--stack", "live-demo-x", "--outputs", good, "--backend-dir", backendDir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${ini}`);
     fs.writeFileSync(ini, "[DB]\nHOST 127.0.0.1\n");
-    r = await cli(["--stack", "live-demo-x", "--outputs", good, "--backend-dir", backendDir]);
+    r = await cliInProcess(["--stack", "live-demo-x", "--outputs", good, "--backend-dir", backendDir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${ini}:2: `);
   });
 
   it("unknown --only id and bad --format are usage errors", async () => {
-    let r = await cli(["--stack", "live-demo-x", "--only", "cos.nope"]);
+    let r = await cliInProcess(["--stack", "live-demo-x", "--only", "cos.nope"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("cos.nope");
     expect(r.stderr).toContain("--only: unknown check id(s) cos.nope; known: cos.bucket, cos.secret-id, ");
     // An empty list is not "everything".
-    r = await cli(["--stack", "live-demo-x", "--only", " , "]);
+    r = await cliInProcess(["--stack", "live-demo-x", "--only", " , "]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--only needs at least one check id");
-    r = await cli(["--stack", "live-demo-x", "--format", "yaml"]);
+    r = await cliInProcess(["--stack", "live-demo-x", "--format", "yaml"]);
     expect(r.code).toBe(2);
   });
 });
