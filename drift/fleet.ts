@@ -16,6 +16,7 @@ import { DriftReport, exitCodeOf } from "./report";
 import { DEFAULT_DRIFT_TIMEOUT_MS, DriftOptions, runDrift } from "./run";
 import { junitCounts, junitSuiteLines, renderMarkdown, renderSarif, renderText, RenderOptions, xml } from "./render";
 import type { Lang } from "./types";
+import { mapLimit } from "../common/map-limit";
 
 /** Stacks read at once unless told otherwise. */
 export const DEFAULT_DRIFT_FLEET_CONCURRENCY = 4;
@@ -66,18 +67,6 @@ export function driftFleetExitCode(r: Pick<DriftFleetReport, "stacks" | "notRead
   return codes.includes(1) ? 1 : 0;
 }
 
-async function pool<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await run(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
 
 export async function runFleetDrift(o: DriftFleetOptions): Promise<DriftFleetReport> {
   const seen = new Set<string>();
@@ -102,7 +91,7 @@ export async function runFleetDrift(o: DriftFleetOptions): Promise<DriftFleetRep
   const started = Date.now();
   let done = 0;
   try {
-    const results = await pool(o.stacks, concurrency, async (s): Promise<DriftReport | { stack: string; reason: string }> => {
+    const results = await mapLimit(o.stacks, concurrency, async (s): Promise<DriftReport | { stack: string; reason: string }> => {
       if (s.error !== undefined || !s.outputs || !s.declaration) return { stack: s.stack, reason: s.error ?? "no outputs or declaration" };
       o.onProgress?.({ stack: s.stack, state: "start", done, total: o.stacks.length });
       const report = await runDrift({

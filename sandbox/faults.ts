@@ -41,8 +41,8 @@ const SPEC_KEYS: ReadonlyArray<keyof FaultSpec> = ["latencyMs", "throttleRate", 
 const MS_KEYS: ReadonlyArray<keyof FaultSpec> = ["latencyMs", "spikeMs"];
 export const DEFAULT_SPIKE_MS = 1000;
 
-/** mulberry32: small, fast, good enough for fault dice. */
-function prng(seed: number): () => number {
+/** mulberry32: small, fast, good enough for fault dice (and the soak bench's choices). */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -23,6 +23,7 @@ import { RateLimiter } from "./clients/rate-limit";
 import type { Report, Summary } from "./report";
 import type { ProgressEvent } from "./runner";
 import type { Lang } from "./types";
+import { mapLimit } from "../common/map-limit";
 
 // Loaded on first run, so importing this module (e.g. for discoverStacks) stays cheap.
 const core = lazyModule(() => ({
@@ -150,18 +151,6 @@ export function discoverStacks(root: string = DEFAULT_OUTPUTS_ROOT, flag = "--al
 }
 
 /** Runs `run` over `items` with at most `limit` in flight; results in input order. */
-async function pool<T, R>(items: readonly T[], limit: number, run: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await run(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
 
 /**
  * Validates every stack of `opts.stacks` (those with an `error` are reported as not validated) and resolves with
@@ -193,7 +182,7 @@ export async function runFleetValidation(opts: FleetOptions): Promise<FleetRepor
   const startedAt = new Date();
   const t0 = Date.now();
   try {
-    const results = await pool(opts.stacks, concurrency, async (s): Promise<FleetEntry> => {
+    const results = await mapLimit(opts.stacks, concurrency, async (s): Promise<FleetEntry> => {
       if (s.error !== undefined || !s.outputs || !s.backend) {
         return { stack: s.stack, reason: s.error ?? (!s.outputs ? "no stack outputs" : "no backend config") };
       }

@@ -232,14 +232,5 @@ export function machine(): Machine {
 /** Seconds since `t0` (process.hrtime.bigint()). */
 export const since = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 
-/** mulberry32: a tiny seeded PRNG, so `--seed S` replays a run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The sandbox's seeded PRNG (mulberry32), so `--seed S` replays a run. */
+export { prng } from "../../sandbox/faults";

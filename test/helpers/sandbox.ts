@@ -3,10 +3,12 @@
  * real HTTP while keeping the real host names on the wire: the endpoint is `<service>.tencentcloudapi.com:<port>`
  * and an http.Agent whose `lookup` answers 127.0.0.1 (reference §5.2 (b)).
  */
+import { spawn } from "child_process";
 import * as http from "http";
 import { CommonClient } from "tencentcloud-sdk-nodejs-common";
 import { Sandbox, SandboxOptions, startSandbox } from "../../sandbox/server";
 import { Credential, PolicyDocument, State, emptyState } from "../../sandbox/state";
+import { CLI, REPO_ROOT } from "./cli";
 
 export const VERSIONS: Record<string, string> = {
   live: "2018-08-01",
@@ -101,4 +103,27 @@ export async function sdkError(p: Promise<unknown>): Promise<{ code: string; mes
     return err as { code: string; message: string; requestId?: string; httpCode?: number };
   }
   throw new Error("expected the call to fail, it succeeded");
+}
+
+/**
+ * Starts `live-infra sandbox ARGS` as a real process with a minimal environment (PATH, HOME, NO_COLOR and `env`):
+ * `line` resolves with its first stdout line (the JSON of its addresses), `exit` with its exit code.
+ */
+export function startSandboxProcess(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [CLI, "sandbox", ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (c) => (out += c));
+  child.stderr.on("data", (c) => (err += c));
+  const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
+  const line = new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", () => out.includes("\n") && resolve(out));
+    exit.then((code) => reject(new Error(`exited ${code}: ${err}`)));
+  });
+  line.catch(() => undefined); // awaited only where a running server is expected
+  return { child, exit, line, stdout: () => out, stderr: () => err };
 }

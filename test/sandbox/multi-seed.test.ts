@@ -1,7 +1,6 @@
 // Several stacks in one sandbox account: cloneStackForFleet renames exactly the account-unique names, seedStacks
 // puts every stack's resources into one state (ids never repeat) and writes each stack's outputs.json, clashing names
 // are refused naming both stacks; then the real CLI with a repeated --seed-from-stack, served to the official SDK.
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -9,8 +8,8 @@ import { CommonClient } from "tencentcloud-sdk-nodejs-common";
 import { readStackOutputs } from "../../common/outputs";
 import { cloneStackForFleet, fleetStacks, seedStacks } from "../../sandbox/seed";
 import { synthesize } from "../../stacks/synth";
-import { CLI, REPO_ROOT, requireBuiltCli } from "../helpers/cli";
-import { loopbackAgent } from "../helpers/sandbox";
+import { requireBuiltCli } from "../helpers/cli";
+import { loopbackAgent, startSandboxProcess } from "../helpers/sandbox";
 
 let tmp: string;
 let dev: Record<string, any>;
@@ -144,24 +143,7 @@ describe("seedStacks", () => {
 describe("live-infra sandbox --seed-from-stack A --seed-from-stack B (the real CLI)", () => {
   beforeAll(requireBuiltCli);
 
-  function start(args: string[], env: NodeJS.ProcessEnv = {}) {
-    const child = spawn(process.execPath, [CLI, "sandbox", ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c) => (out += c));
-    child.stderr.on("data", (c) => (err += c));
-    const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
-    const line = new Promise<string>((resolve, reject) => {
-      child.stdout.on("data", () => out.includes("\n") && resolve(out));
-      exit.then((code) => reject(new Error(`exited ${code}: ${err}`)));
-    });
-    line.catch(() => undefined); // awaited only where a running server is expected
-    return { child, exit, line, stdout: () => out, stderr: () => err };
-  }
+  const start = startSandboxProcess;
 
   test("two stacks in one account, each with its own outputs.json, served to the SDK", async () => {
     const a = writeStack("cli-a", dev);

@@ -2,12 +2,11 @@
 // official SDK (N+k requests in one window → exactly k refused with RequestLimitExceeded, another action unaffected,
 // requests admitted again once the window has passed), the counters at GET /_sandbox/rate-limits, and the
 // `--rate-limit` flags of the real CLI.
-import { spawn } from "child_process";
 import { CommonClient } from "tencentcloud-sdk-nodejs-common";
 import { RateLimiter, rateLimitFromFlags, validateRateLimitConfig } from "../../sandbox/rate-limit";
 import { isEmulatedAction } from "../../sandbox/api";
-import { CLI, REPO_ROOT, requireBuiltCli } from "../helpers/cli";
-import { OWNER, TestSandbox, loopbackAgent, sdkError, startTestSandbox } from "../helpers/sandbox";
+import { requireBuiltCli } from "../helpers/cli";
+import { OWNER, TestSandbox, loopbackAgent, sdkError, startSandboxProcess, startTestSandbox } from "../helpers/sandbox";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -174,24 +173,7 @@ async function rawPost(port: number, service: string, action: string): Promise<{
 describe("live-infra sandbox --rate-limit (the real CLI)", () => {
   beforeAll(requireBuiltCli);
 
-  function start(args: string[], env: NodeJS.ProcessEnv = {}) {
-    const child = spawn(process.execPath, [CLI, "sandbox", ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c) => (out += c));
-    child.stderr.on("data", (c) => (err += c));
-    const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
-    const line = new Promise<string>((resolve, reject) => {
-      child.stdout.on("data", () => out.includes("\n") && resolve(out));
-      exit.then((code) => reject(new Error(`exited ${code}: ${err}`)));
-    });
-    line.catch(() => undefined); // awaited only by tests that expect a running server
-    return { child, exit, line, stdout: () => out, stderr: () => err };
-  }
+  const start = startSandboxProcess;
 
   test("--help documents the flag; a bad value exits 2 naming it", async () => {
     const help = start(["--help"]);
