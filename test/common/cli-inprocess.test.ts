@@ -26,7 +26,7 @@ test("console output of the command (e.g. an SDK's warning) is captured like a p
   const main = cli.main;
   let terminals: unknown[] = [];
   cli.main = async () => {
-    terminals = [process.stdout.isTTY, process.stderr.isTTY];
+    terminals = [process.stdin.isTTY, process.stdout.isTTY, process.stderr.isTTY];
     console.error("warned through console.error");
     console.log("logged");
     process.exitCode = 3;
@@ -34,7 +34,7 @@ test("console output of the command (e.g. an SDK's warning) is captured like a p
   try {
     const r = await runCliInProcess(["anything"]);
     expect(r).toEqual({ code: 3, stdout: "logged\n", stderr: "warned through console.error\n" });
-    expect(terminals).toEqual([false, false]);
+    expect(terminals).toEqual([false, false, false]);
   } finally {
     cli.main = main;
   }

@@ -1,5 +1,7 @@
-// `live-infra migrate` as a real process (node dist/cli/index.js): exit codes 0/1/2, --dry-run, --stack with an
-// outputs file, --create-user, and that no password ever appears in its output.
+// `live-infra migrate` through the built CLI: exit codes 0/1/2, --dry-run, --stack with an outputs file,
+// --create-user, and that no password ever appears in its output.
+// Most runs go through the CLI's `main` in this process (`cli`). Real processes (`cliProcess`): --help, the first
+// fresh migrate (stdout holding only the summary) and one usage error (the exit-2 smoke).
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -8,16 +10,27 @@ import { sampleOutputs } from "../helpers/fixtures";
 import { createTestDatabase, testServer, withRootConnection, TestDatabase } from "../helpers/mysql";
 
 import { CliRun, requireBuiltCli, runCli } from "../helpers/cli";
+import { runCliInProcess } from "../helpers/cli-inprocess";
 const SECRET = "Sup3r-Secret-Pw";
 
 
 type Run = CliRun;
 
-/** `live-infra migrate ...args` with LIVE_INFRA_* from the developer's shell removed (the shared server's URL kept). */
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+/** The environment of a run: LIVE_INFRA_* from the developer's shell removed (the shared server's URL kept). */
+function cleanEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const clean = { ...process.env };
   for (const k of Object.keys(clean)) if (k.startsWith("LIVE_INFRA_") && k !== "LIVE_INFRA_TEST_MYSQL_URL") delete clean[k];
-  return runCli(["migrate", ...args], { ...clean, ...env });
+  return { ...clean, ...env };
+}
+
+/** `live-infra migrate ...args` in this process. */
+function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  return runCliInProcess(["migrate", ...args], cleanEnv(env));
+}
+
+/** `live-infra migrate ...args` as a real process. */
+function cliProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  return runCli(["migrate", ...args], cleanEnv(env));
 }
 
 function expectNoSecret(r: Run, ...secrets: string[]): void {
@@ -44,9 +57,9 @@ async function reserve(prefix: string): Promise<TestDatabase> {
   return db;
 }
 
-describe("live-infra migrate (real process)", () => {
+describe("live-infra migrate", () => {
   test("--help documents the flags, the environment and the exit codes (exit 0)", async () => {
-    const r = await cli(["--help"]);
+    const r = await cliProcess(["--help"]);
     expect(r.code).toBe(0);
     for (const s of ["--mysql-url", "--stack", "--outputs", "--admin-url", "--create-user", "--dry-run", "LIVE_INFRA_MYSQL_PASSWORD", "LIVE_INFRA_ADMIN_URL", "Exit codes"]) {
       expect(r.stdout).toContain(s);
@@ -56,7 +69,7 @@ describe("live-infra migrate (real process)", () => {
   test("fresh migrate and re-run exit 0; the summary goes to stdout, progress to stderr", async () => {
     const db = await reserve("cli_fresh");
     const url = await db.url();
-    const first = await cli(["--mysql-url", url]);
+    const first = await cliProcess(["--mysql-url", url]);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(new RegExp(`^${db.name}: created, 1 migration\\(s\\) applied, 0 repair\\(s\\); schema up to date\\n$`));
     expect(first.stderr).toMatch(/applying migration 1/);
@@ -91,7 +104,7 @@ describe("live-infra migrate (real process)", () => {
       [["--mysql-url", "mysql://u@h:1/db", "--lock-timeout", "soon"], {}, /--lock-timeout must be a whole number/],
       [["--no-such-flag"], {}, /unknown option/],
     ];
-    const runs = await Promise.all(cases.map(([args, env]) => cli(args, { LIVE_INFRA_MYSQL_PASSWORD: SECRET, ...env })));
+    const runs = await Promise.all(cases.map(([args, env], i) => (i === 1 ? cliProcess : cli)(args, { LIVE_INFRA_MYSQL_PASSWORD: SECRET, ...env })));
     cases.forEach(([args, , message], i) => {
       expect({ args, code: runs[i].code }).toEqual({ args, code: 2 });
       expect(runs[i].stderr).toMatch(message);

@@ -1,12 +1,16 @@
 /**
- * `live-infra drift` as a real process (node dist/cli/index.js) against a seeded sandbox and MariaDB: exit codes
+ * `live-infra drift` through the built CLI (dist/cli/index.js) against a seeded sandbox and MariaDB: exit codes
  * 0 / 1 / 2, stdout holding exactly the report, --output files, the GitHub job summary, secrets in no output.
+ *
+ * Most runs go through the CLI's `main` in this process (`drift`). Real processes (`driftProcess`): the untouched
+ * text run (nothing on stderr, stdout ending with the verdict) and missing credentials (the exit-2 smoke).
  */
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { XMLValidator } from "fast-xml-parser";
 import { CliRun, requireBuiltCli, runCli } from "../helpers/cli";
+import { runCliInProcess } from "../helpers/cli-inprocess";
 import { OWNER, World, startWorld } from "./world";
 
 let w: World;
@@ -24,12 +28,23 @@ afterEach(async () => {
   await w.reset();
 });
 
-function drift(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+/** The environment of a run: the owner's keys, nothing from the developer's shell that would change the run. */
+function driftEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: Record<string, string | undefined> = { ...process.env, TENCENTCLOUD_SECRET_ID: OWNER.secretId, TENCENTCLOUD_SECRET_KEY: OWNER.secretKey };
   for (const v of ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "LIVE_INFRA_API_ENDPOINT", "LIVE_INFRA_COS_ENDPOINT", "LIVE_INFRA_MYSQL_URL", "LIVE_INFRA_MYSQL_PASSWORD", "GITHUB_STEP_SUMMARY"]) {
     delete base[v];
   }
-  return runCli(["drift", ...args], { ...base, ...env });
+  return { ...base, ...env };
+}
+
+/** `live-infra drift ...args` in this process. */
+function drift(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+  return runCliInProcess(["drift", ...args], driftEnv(env));
+}
+
+/** `live-infra drift ...args` as a real process. */
+function driftProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+  return runCli(["drift", ...args], driftEnv(env));
 }
 
 const inputs = () => ["--stack", w.stack, "--outputs", w.outputsFile, "--declared", w.declaredFile, "--api-endpoint", w.sb.api, "--cos-endpoint", w.sb.cos];
@@ -44,7 +59,7 @@ describe("usage and input errors (exit 2)", () => {
   });
 
   it("missing credentials, a bad --output, a malformed outputs file, a missing cdk.tf.json", async () => {
-    let r = await drift(inputs(), { TENCENTCLOUD_SECRET_ID: "", TENCENTCLOUD_SECRET_KEY: "" });
+    let r = await driftProcess(inputs(), { TENCENTCLOUD_SECRET_ID: "", TENCENTCLOUD_SECRET_KEY: "" });
     expect([r.code, r.stdout]).toEqual([2, ""]);
     expect(r.stderr).toContain("TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY must be set");
     r = await drift([...inputs(), "--output", "yaml=x.yaml"]);
@@ -67,7 +82,7 @@ describe("against the sandbox", () => {
     const junit = path.join(w.tmp, "out", "drift.xml");
     const summary = path.join(w.tmp, "summary.md");
     fs.writeFileSync(summary, "# earlier step\n");
-    const r = await drift([...inputs(), "--lang", "en", "--output", `sarif=${sarif}`, "--output", `junit=${junit}`], { GITHUB_STEP_SUMMARY: summary });
+    const r = await driftProcess([...inputs(), "--lang", "en", "--output", `sarif=${sarif}`, "--output", `junit=${junit}`], { GITHUB_STEP_SUMMARY: summary });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split("\n").pop()).toMatch(/^Verdict: in sync/);
@@ -116,7 +131,7 @@ describe("against the sandbox", () => {
     const port = (srv.address() as net.AddressInfo).port;
     await new Promise<void>((res) => srv.close(() => res()));
     const t0 = Date.now();
-    r = await drift(["--stack", w.stack, "--outputs", w.outputsFile, "--declared", w.declaredFile, "--skip-schema", "--timeout", "1500", "--lang", "en"], {
+    r = await drift(["--stack", w.stack, "--outputs", w.outputsFile, "--declared", w.declaredFile, "--skip-schema", "--timeout", "300", "--lang", "en"], {
       LIVE_INFRA_API_ENDPOINT: `http://127.0.0.1:${port}`,
       LIVE_INFRA_COS_ENDPOINT: `http://127.0.0.1:${port}`,
     });

@@ -1,6 +1,9 @@
 /**
- * `live-infra backend-config` as a real process: render into an empty and into an existing backend directory,
+ * `live-infra backend-config` through the built CLI: render into an empty and into an existing backend directory,
  * `--check` naming each differing key masked, and usage/input errors exit 2 naming the flag or field.
+ *
+ * Most runs go through the CLI's `main` in this process (`runCliInProcess`). Real processes (`runCli`): --help and
+ * the missing --stack (the exit-2 smoke).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -8,6 +11,7 @@ import * as path from "path";
 import { backendConfigFromOutputs, loadBackendDir, writeBackendDir } from "../../common/backend-config";
 import { writeStackOutputs } from "../../common/outputs";
 import { requireBuiltCli, runCli } from "../helpers/cli";
+import { runCliInProcess } from "../helpers/cli-inprocess";
 import { sampleOutputs } from "../helpers/fixtures";
 
 const STACK = "live-demo-hx";
@@ -28,7 +32,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const bc = (...args: string[]) => runCli(["backend-config", "--stack", STACK, "--outputs", outputsFile, ...args]);
+const bc = (...args: string[]) => runCliInProcess(["backend-config", "--stack", STACK, "--outputs", outputsFile, ...args]);
 const mode = (f: string) => fs.statSync(f).mode & 0o777;
 const noSecret = (s: string) => {
   for (const v of Object.values(SECRETS)) expect(s).not.toContain(v);
@@ -180,7 +184,7 @@ describe("usage and input errors exit 2 naming the flag or field", () => {
     const { db_password: _a, callback_key: _b, signer_secret_id: _c, signer_secret_key: _d, ...plain } = sampleOutputs();
     void _a, _b, _c, _d;
     fs.writeFileSync(f, JSON.stringify({ [STACK]: plain }));
-    const r = await runCli(["backend-config", "--stack", STACK, "--outputs", f, "--out", path.join(tmp, "c")]);
+    const r = await runCliInProcess(["backend-config", "--stack", STACK, "--outputs", f, "--out", path.join(tmp, "c")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("callback_key");
     expect(r.stderr).toContain("--outputs-file-include-sensitive-outputs");
@@ -188,7 +192,7 @@ describe("usage and input errors exit 2 naming the flag or field", () => {
 
   it("a missing outputs file is named", async () => {
     const f = path.join(tmp, "nope.json");
-    const r = await runCli(["backend-config", "--stack", STACK, "--outputs", f, "--out", path.join(tmp, "d")]);
+    const r = await runCliInProcess(["backend-config", "--stack", STACK, "--outputs", f, "--out", path.join(tmp, "d")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(f);
   });

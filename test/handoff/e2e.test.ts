@@ -1,7 +1,10 @@
 /**
- * The handoff commands end to end through the real CLI against an in-process sandbox and MariaDB:
+ * The handoff commands end to end through the built CLI against an in-process sandbox and MariaDB:
  * `backend-config --out` → `--check` exit 0 → `validate` passes; `support-bundle` holds the logs and none of the
  * planted secret canaries (logs, config, outputs, environment) in any of its files.
+ *
+ * Most runs go through the CLI's `main` in this process (`cli`). Real processes (`cliProcess`): the full
+ * support-bundle (nothing at all on stderr, no canary on stdout) and one input error (the exit-2 smoke).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -13,6 +16,7 @@ import { seedFromStack } from "../../sandbox/seed";
 import { Sandbox, startSandbox } from "../../sandbox/server";
 import { synthesize } from "../../stacks/synth";
 import { requireBuiltCli, runCli } from "../helpers/cli";
+import { runCliInProcess } from "../helpers/cli-inprocess";
 import { createTestDatabase, testServer, TestDatabase, uniqueName, withRootConnection } from "../helpers/mysql";
 
 const OWNER = { secretId: "AKIDhandoffOwnerCanary00000000000001", secretKey: "Canary-Env-OwnerSecretKey-5e1f0c" };
@@ -29,11 +33,21 @@ let outputs: StackOutputs;
 let outputsFile: string;
 let backendDir: string;
 
-/** The CLI with the owner's keys and no proxy or endpoint variables from the developer's shell. */
-function cli(args: string[], env: Record<string, string | undefined> = {}) {
+/** The environment of a run: the owner's keys and no proxy or endpoint variables from the developer's shell. */
+function cliEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: Record<string, string | undefined> = { ...process.env, TENCENTCLOUD_SECRET_ID: OWNER.secretId, TENCENTCLOUD_SECRET_KEY: OWNER.secretKey };
   for (const v of ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "LIVE_INFRA_API_ENDPOINT", "LIVE_INFRA_COS_ENDPOINT", "LIVE_INFRA_MYSQL_URL"]) delete base[v];
-  return runCli(args, { ...base, ...env });
+  return { ...base, ...env };
+}
+
+/** The CLI in this process; TERM=dumb keeps validate's progress plain when jest's stderr is a terminal, as in a pipe. */
+function cli(args: string[], env: Record<string, string | undefined> = {}) {
+  return runCliInProcess(args, cliEnv({ TERM: "dumb", ...env }));
+}
+
+/** The CLI as a real process. */
+function cliProcess(args: string[], env: Record<string, string | undefined> = {}) {
+  return runCli(args, cliEnv(env));
 }
 
 beforeAll(async () => {
@@ -115,7 +129,7 @@ it("support-bundle: logs present, no canary in any file, manifest, versions, arc
   expect(fs.readFileSync(ini, "utf8")).toContain(CONF_REDIS_PW);
 
   const archive = path.join(tmp, "ticket.tar.gz");
-  const r = await cli(
+  const r = await cliProcess(
     ["support-bundle", "--out", archive, "--backend-dir", backendDir, "--stack", stack, "--outputs", outputsFile, ...endpoints()],
     { LIVE_INFRA_ADMIN_PASSWORD: ENV_ADMIN_PW },
   );
@@ -227,7 +241,7 @@ it("support-bundle input errors exit 2 naming the flag", async () => {
   const h = await cli(["support-bundle", "--help"]);
   expect(h.code).toBe(0);
   for (const s of ["--out", "--backend-dir", "--stack", "--outputs", "--max-size", "manifest.json", "Exit codes"]) expect(h.stdout).toContain(s);
-  let r = await cli(["support-bundle", "--out", path.join(tmp, "x.zip"), "--backend-dir", backendDir]);
+  let r = await cliProcess(["support-bundle", "--out", path.join(tmp, "x.zip"), "--backend-dir", backendDir]);
   expect(r.code).toBe(2);
   expect(r.stderr).toContain("--out");
   r = await cli(["support-bundle", "--out", path.join(tmp, "y.tar.gz"), "--backend-dir", path.join(tmp, "nope")]);

@@ -1,8 +1,11 @@
 /**
- * `live-infra validate --fix [--yes]` through the real CLI (dist/) against an in-process sandbox and the test
+ * `live-infra validate --fix [--yes]` through the built CLI (dist/) against an in-process sandbox and the test
  * MariaDB. The environment is broken the way the demo's scenarios break it (demo/breakage.ts); each fixable one is
  * repaired and validates clean afterwards, a Terraform-owned problem is left alone with the deploy command printed,
  * and without --yes nothing changes.
+ *
+ * Most runs go through the CLI's `main` in this process (`validate`). Real processes (`validateProcess`): --fix
+ * without --yes (stdin and stderr not a terminal, so no question is asked) and --yes without --fix (the exit-2 smoke).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -18,6 +21,7 @@ import { closedLoopbackPort, seedFromStack } from "../../sandbox/seed";
 import { Sandbox, startSandbox } from "../../sandbox/server";
 import { synthesize } from "../../stacks/synth";
 import { CliRun, requireBuiltCli, runCli } from "../helpers/cli";
+import { runCliInProcess } from "../helpers/cli-inprocess";
 import { createTestDatabase, rootConnection, testServer, TestDatabase, TestServer, uniqueName, withRootConnection } from "../helpers/mysql";
 
 const OWNER = { secretId: "AKIDvalidateFix00000000000000000001", secretKey: "validateFixOwnerKey0000000000001" };
@@ -143,8 +147,10 @@ describe("against the sandbox and MariaDB", () => {
     for (const v of ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "LIVE_INFRA_API_ENDPOINT", "LIVE_INFRA_COS_ENDPOINT", "LIVE_INFRA_RESOLVE", "LIVE_INFRA_ADMIN_URL", "LIVE_INFRA_ADMIN_PASSWORD"]) delete e[v];
     return e;
   };
-  const validate = (args: string[]) =>
-    runCli(["validate", "--stack", stack, "--outputs", outputsFile, "--api-endpoint", sb.api, "--cos-endpoint", sb.cos, "--lang", "en", "--resolve", `${backendHost}:81.70.1.10`, ...args], env());
+  const validateArgs = (args: string[]) => ["validate", "--stack", stack, "--outputs", outputsFile, "--api-endpoint", sb.api, "--cos-endpoint", sb.cos, "--lang", "en", "--resolve", `${backendHost}:81.70.1.10`, ...args];
+  // In this process stderr may be a terminal (jest run from one); TERM=dumb keeps the progress plain, as in a pipe.
+  const validate = (args: string[]) => runCliInProcess(validateArgs(args), { ...env(), TERM: "dumb" });
+  const validateProcess = (args: string[]) => runCli(validateArgs(args), env());
 
   function statuses(r: CliRun): Record<string, string> {
     let report: { checks: Array<{ id: string; status: string }> };
@@ -259,7 +265,7 @@ describe("against the sandbox and MariaDB", () => {
       });
     const tablesBefore = await tables();
     expect(tablesBefore).not.toContain("tb_vod");
-    const r = await validate(["--backend-dir", dir, "--fix", "--admin-url", server.url]);
+    const r = await validateProcess(["--backend-dir", dir, "--fix", "--admin-url", server.url]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\[backend config, will apply\] cos\.secret-key/);
     expect(r.stdout).toMatch(/COSKEY_SECRECTKEY: \(secret\) → \(secret\)/);
@@ -281,7 +287,7 @@ describe("against the sandbox and MariaDB", () => {
   });
 
   test("--yes without --fix is a usage error", async () => {
-    const r = await validate(["--backend-dir", tmp, "--yes"]);
+    const r = await validateProcess(["--backend-dir", tmp, "--yes"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--yes needs --fix/);
   });

@@ -46,9 +46,9 @@ async function runOnce(args: string[], env: NodeJS.ProcessEnv, cwd: string): Pro
   const releaseErr = capture(process.stderr, err);
   // As in a process with pipes: not a terminal, and console.* (the COS SDK warns through console.error) goes to the
   // captured streams rather than jest's console.
-  const savedTty = [process.stdout.isTTY, process.stderr.isTTY];
-  Object.defineProperty(process.stdout, "isTTY", { value: false, configurable: true, writable: true });
-  Object.defineProperty(process.stderr, "isTTY", { value: false, configurable: true, writable: true });
+  const streams = [process.stdin, process.stdout, process.stderr];
+  const savedTty = streams.map((s) => s.isTTY);
+  for (const s of streams) Object.defineProperty(s, "isTTY", { value: false, configurable: true, writable: true });
   const savedConsole = globalThis.console;
   globalThis.console = new Console({ stdout: process.stdout, stderr: process.stderr });
   try {
@@ -57,8 +57,7 @@ async function runOnce(args: string[], env: NodeJS.ProcessEnv, cwd: string): Pro
     return { code, stdout: out.join(""), stderr: err.join("") };
   } finally {
     globalThis.console = savedConsole;
-    Object.defineProperty(process.stdout, "isTTY", { value: savedTty[0], configurable: true, writable: true });
-    Object.defineProperty(process.stderr, "isTTY", { value: savedTty[1], configurable: true, writable: true });
+    streams.forEach((s, i) => Object.defineProperty(s, "isTTY", { value: savedTty[i], configurable: true, writable: true }));
     releaseOut();
     releaseErr();
     process.exitCode = savedExitCode;

@@ -1,8 +1,11 @@
 /**
- * `live-infra janitor` through the real CLI against the sandbox: only the expired ephemeral copy is swept; the live
+ * `live-infra janitor` through the CLI against the sandbox: only the expired ephemeral copy is swept; the live
  * copy, dev (its age from creation times), the protected stack, untagged and foreign resources (another team's
  * domains, templates and rules with the same AppName) stay byte for byte; a second run finds nothing; --older-than
  * replaces the TTL.
+ *
+ * Most runs go through the built CLI's `main` in this process (`w.cli`). Real processes: the first --dry-run
+ * (stdout holding only the JSON report) and the bad --older-than (the exit-2 smoke).
  */
 import type { JanitorReport } from "../../lifecycle";
 import type { State } from "../../sandbox/state";
@@ -28,7 +31,7 @@ function deletedBetween(before: State, after: State): { deleted: string[]; chang
 }
 
 it("--dry-run: the expired copy would be swept; the live copy and the protected stack are left alone; nothing changes", async () => {
-  const r = await w.cli(["janitor", "--dry-run", "--format", "json"]);
+  const r = await w.cliProcess(["janitor", "--dry-run", "--format", "json"]);
   expect(r.code).toBe(0);
   const report = json(r.stdout);
   expect(report).toMatchObject({ version: 1, command: "janitor", dryRun: true, ok: true });
@@ -82,7 +85,7 @@ it("--older-than replaces the TTL (the two-hour-old copy is included); prod neve
     "app=live-demo environment=dev managed-by=cdktf",
     expect.stringMatching(/^livedemo-dev-upload-1250000000 \(.*environments\/dev\.json\)$/),
   ]);
-  const bad = await w.cli(["janitor", "--older-than", "soon"]);
+  const bad = await w.cliProcess(["janitor", "--older-than", "soon"]);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('--older-than must be a duration such as 90m, 6h, 1h30m or 2d (units s, m, h, d, w; got "soon")');
   expect(await w.state()).toEqual(w.initial);

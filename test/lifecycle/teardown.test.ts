@@ -1,7 +1,11 @@
 /**
- * `live-infra teardown` through the real CLI against the sandbox: the plan, every refusal, the deletion of exactly
+ * `live-infra teardown` through the CLI against the sandbox: the plan, every refusal, the deletion of exactly
  * the stack's resources in an order the sandbox accepts (everything else byte for byte unchanged), a killed run
  * finished by the next one, a second run that finds nothing, and the terraform destroy path with a fake terraform.
+ *
+ * Most runs go through the built CLI's `main` in this process (`w.cli`). Real processes where only a process shows
+ * it: the refusal off a terminal (stdin/stderr not a TTY; also the exit-2 smoke), the two answers on a
+ * pseudo-terminal, the run killed with SIGKILL, and the run that finishes it (stdout holding only the JSON report).
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -61,7 +65,7 @@ describe("plan and refusals", () => {
   });
 
   it("without --yes, not on a terminal: refused with exit 2 before anything is read or changed", async () => {
-    const r = await w.cli(["teardown", "--stack", OLD().stack]);
+    const r = await w.cliProcess(["teardown", "--stack", OLD().stack]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/refused: not a terminal and no --yes.*nothing was changed/);
     expect(r.stdout).toBe("");
@@ -210,7 +214,7 @@ describe("deletion", () => {
     expect(half.deleted.length).toBeLessThan(OLD().keys.length);
     expect(half.deleted.every((k) => OLD().keys.includes(k))).toBe(true);
 
-    const rest = await w.cli(["teardown", "--stack", OLD().stack, "--yes", "--format", "json"]);
+    const rest = await w.cliProcess(["teardown", "--stack", OLD().stack, "--yes", "--format", "json"]);
     expect(rest.code).toBe(0);
     const report = json(rest.stdout);
     expect(report.ok).toBe(true);

@@ -20,6 +20,7 @@ import { makeEphemeralEnvironment } from "../../stacks/ephemeral";
 import { environmentsDir } from "../../stacks/paths";
 import { synthesize } from "../../stacks/synth";
 import { CliRun, runCli } from "../helpers/cli";
+import { runCliInProcess } from "../helpers/cli-inprocess";
 
 export const OWNER = { secretId: "AKIDlifecycleTestOwner00000000000001", secretKey: "lifecycleTestOwnerSecretKey00001" };
 export const APPID = "1250000000";
@@ -47,8 +48,10 @@ export interface World {
   /** An empty folder to use as PATH (no terraform), and the environment every CLI run gets. */
   bin: string;
   env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
-  /** `live-infra <args> --api-endpoint … --cos-endpoint …` as a real process. */
+  /** `live-infra <args> --api-endpoint … --cos-endpoint …` in the test process (the built CLI's `main`). */
   cli(args: string[], extra?: NodeJS.ProcessEnv): Promise<CliRun>;
+  /** The same command line as a real process, for what only a process shows (not a terminal, stdout = the report). */
+  cliProcess(args: string[], extra?: NodeJS.ProcessEnv): Promise<CliRun>;
   endpointArgs: string[];
   state(): Promise<State>;
   put(state: State): Promise<void>;
@@ -197,7 +200,8 @@ export async function startWorld(tag: string): Promise<World> {
     bin,
     env,
     endpointArgs,
-    cli: (args, extra) => runCli([...args, ...endpointArgs], env(extra), tmp),
+    cli: (args, extra) => runCliInProcess([...args, ...endpointArgs], env(extra), tmp),
+    cliProcess: (args, extra) => runCli([...args, ...endpointArgs], env(extra), tmp),
     state: async () => (await control(sb.control, "GET", "/state")) as State,
     put: async (s) => {
       await control(sb.control, "PUT", "/state", s);

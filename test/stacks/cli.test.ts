@@ -1,5 +1,9 @@
 /**
- * `live-infra synth` as a real process (the compiled CLI in dist/, built by the jest global setup).
+ * `live-infra synth` through the compiled CLI in dist/ (built by the jest global setup).
+ *
+ * Most runs go through the CLI's `main` in this process (`run`). Real processes (`runProcess`): the bad environment
+ * value (the exit-2 smoke: one line on stderr, no stack trace) and the migration provisioner's command, which
+ * terraform's local-exec runs as a shell command.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -10,15 +14,19 @@ import { createTestDatabase, testServer } from "../helpers/mysql";
 import { envDoc, REPO_ROOT } from "../helpers/stacks-fixtures";
 
 import { CLI, requireBuiltCli } from "../helpers/cli";
+import { runCliInProcess } from "../helpers/cli-inprocess";
 
+// LIVE_INFRA_EPHEMERAL_FROM in the caller's shell would turn every synth into an ephemeral copy.
+const ENV = () => ({ ...process.env, CHECKPOINT_DISABLE: "1", LIVE_INFRA_DEBUG: "", LIVE_INFRA_EPHEMERAL_FROM: "" });
+
+/** `live-infra ...args` in this process. */
 function run(args: string[], cwd = REPO_ROOT) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd,
-    encoding: "utf8",
-    // LIVE_INFRA_EPHEMERAL_FROM in the caller's shell would turn every synth into an ephemeral copy.
-    env: { ...process.env, CHECKPOINT_DISABLE: "1", LIVE_INFRA_DEBUG: "", LIVE_INFRA_EPHEMERAL_FROM: "" },
-    timeout: 60_000,
-  });
+  return runCliInProcess(args, ENV(), cwd);
+}
+
+/** `live-infra ...args` as a real process. */
+function runProcess(args: string[], cwd = REPO_ROOT) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: ENV(), timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -30,10 +38,10 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-describe("live-infra synth (CLI process)", () => {
-  test("writes cdktf.out/stacks/live-demo-<env>/cdk.tf.json for every environment, conforming to the schema", () => {
+describe("live-infra synth", () => {
+  test("writes cdktf.out/stacks/live-demo-<env>/cdk.tf.json for every environment, conforming to the schema", async () => {
     const outdir = path.join(tmp, "out");
-    const r = run(["synth", "--outdir", outdir]);
+    const r = await run(["synth", "--outdir", outdir]);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(0);
     const envs = fs.readdirSync(path.join(REPO_ROOT, "environments")).filter((f) => f.endsWith(".json") && f !== "schema.json");
@@ -54,10 +62,10 @@ describe("live-infra synth (CLI process)", () => {
     expect(r.stderr).toContain("LD-DB-PUBLIC-1"); // dev's public MySQL warning
   });
 
-  test("--env picks environments; the default outdir is ./cdktf.out", () => {
+  test("--env picks environments; the default outdir is ./cdktf.out", async () => {
     const cwd = path.join(tmp, "cwd");
     fs.mkdirSync(cwd);
-    const r = run(["synth", "--env", "prod"], cwd);
+    const r = await run(["synth", "--env", "prod"], cwd);
     expect(r.code).toBe(0);
     expect(fs.existsSync(path.join(cwd, "cdktf.out", "stacks", "live-demo-prod", "cdk.tf.json"))).toBe(true);
     expect(fs.existsSync(path.join(cwd, "cdktf.out", "stacks", "live-demo-dev"))).toBe(false);
@@ -69,25 +77,25 @@ describe("live-infra synth (CLI process)", () => {
     const doc = envDoc("dev");
     doc.mysql.memory_mb = 64;
     fs.writeFileSync(path.join(envs, "dev.json"), JSON.stringify(doc, null, 2));
-    const r = run(["synth", "--environments", envs, "--outdir", path.join(tmp, "bad")]);
+    const r = runProcess(["synth", "--environments", envs, "--outdir", path.join(tmp, "bad")]);
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^live-infra synth: .*dev\.json: field "mysql\.memory_mb": must be a whole number of MB from 1000 to 32000.*\(got 64\)$/);
   });
 
-  test("an unknown environment is a usage error; --help documents the options", () => {
-    expect(run(["synth", "--env", "nope", "--outdir", path.join(tmp, "x")]).code).toBe(2);
+  test("an unknown environment is a usage error; --help documents the options", async () => {
+    expect((await run(["synth", "--env", "nope", "--outdir", path.join(tmp, "x")])).code).toBe(2);
     const file = path.join(tmp, "a-file");
     fs.writeFileSync(file, "");
-    const blocked = run(["synth", "--outdir", path.join(file, "out")]);
+    const blocked = await run(["synth", "--outdir", path.join(file, "out")]);
     expect(blocked.code).toBe(2);
     expect(blocked.stderr).toMatch(/a-file\/out: cannot create the output folder \(ENOTDIR\); choose another --outdir/);
-    const help = run(["synth", "--help"]);
+    const help = await run(["synth", "--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--env/);
     expect(help.stdout).toMatch(/--outdir/);
-    const version = run(["--version"]);
+    const version = await run(["--version"]);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).version);
   });
@@ -96,7 +104,7 @@ describe("live-infra synth (CLI process)", () => {
 describe("the synthesized migration provisioner, run as terraform's local-exec would", () => {
   test("its command and environment migrate a real MariaDB as root (references filled in, database name made unique)", async () => {
     const outdir = path.join(tmp, "prov");
-    expect(run(["synth", "--env", "dev", "--outdir", outdir]).code).toBe(0);
+    expect((await run(["synth", "--env", "dev", "--outdir", outdir])).code).toBe(0);
     const doc = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "live-demo-dev", "cdk.tf.json"), "utf8"));
     const exec = doc.resource.terraform_data.db_schema.provisioner[0]["local-exec"];
     expect(exec.command).toBe(`node ${JSON.stringify(CLI)} migrate`);

@@ -2,6 +2,9 @@
  * Robust reading of environment files and the other files stacks/ reads: whatever JSON a file holds, the result is
  * a valid config or one clear line per problem naming the file and field (exit 2) — never a JavaScript error
  * message, never a stack trace, never a polluted prototype.
+ *
+ * The CLI runs once as a real process (the `null` document: the exit-2 smoke); the other documents go through the
+ * built CLI's `main` in this process.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -14,6 +17,7 @@ import { ConfigError, parseEnvironment } from "../../stacks/config";
 import { checkConformance } from "../../stacks/conformance";
 import { loadProviderSchema, resourceHasTags } from "../../stacks/provider-schema";
 import { CLI, requireBuiltCli } from "../helpers/cli";
+import { runCliInProcess } from "../helpers/cli-inprocess";
 import { envDoc } from "../helpers/stacks-fixtures";
 
 const FC = { seed: 97531, numRuns: 200 };
@@ -161,7 +165,7 @@ describe("synth with any JSON as an environment file (the command's own function
     );
   });
 
-  test("the real CLI: null and a __proto__ document exit 2 with one line each, no stack trace", () => {
+  test("the real CLI: null and a __proto__ document exit 2 with one line each, no stack trace", async () => {
     requireBuiltCli();
     const dir = path.join(tmp, "cli-envs");
     fs.mkdirSync(dir);
@@ -172,8 +176,13 @@ describe("synth with any JSON as an environment file (the command's own function
       ["bom", `\ufeff${JSON.stringify({ ...envDoc("dev"), tags: { constructor: "x" } })}`, /^live-infra synth: .*\/bom\.json: field "tags\.constructor": "constructor" is not allowed as a key/],
     ] as const) {
       fs.writeFileSync(path.join(dir, `${name}.json`), text);
-      const r = spawnSync(process.execPath, [CLI, "synth", "--environments", dir, "--env", name, "--outdir", path.join(tmp, "cli-out")], { encoding: "utf8", env, timeout: 60_000 });
-      expect(r.status).toBe(2);
+      const args = ["synth", "--environments", dir, "--env", name, "--outdir", path.join(tmp, "cli-out")];
+      const asProcess = () => {
+        const p = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env, timeout: 60_000 });
+        return { code: p.status, stderr: p.stderr };
+      };
+      const r = name === "nothing" ? asProcess() : await runCliInProcess(args, env);
+      expect(r.code).toBe(2);
       const lines = r.stderr.trim().split("\n");
       expect(lines).toEqual([expect.stringMatching(expected)]);
     }

@@ -1,6 +1,9 @@
 /**
  * Ephemeral copies (`synth --env-from`): names derived from the CI run, every derived name within the limits of
  * COS, CAM, CSS and CDB, refusals, the janitor's tags, and the command in-process and as a real process.
+ *
+ * The built CLI runs once as a real process (the refused shipped name: the exit-2 smoke); the copy it writes runs
+ * through the CLI's `main` in this process.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -24,6 +27,7 @@ import {
 import { main } from "../../stacks/main";
 import { REGIONS } from "../../stacks/regions";
 import { CLI, requireBuiltCli } from "../helpers/cli";
+import { runCliInProcess } from "../helpers/cli-inprocess";
 import { annotations, buildStack, envConfig, envDoc, ENV_DIR, synthStack } from "../helpers/stacks-fixtures";
 
 const FC = { seed: 4242, numRuns: 150 };
@@ -446,12 +450,12 @@ describe("the cdktf app entry (stacks/main.ts)", () => {
 });
 
 describe("live-infra synth --env-from (real CLI)", () => {
-  test("a copy named by --name; a shipped name is refused with exit 2", () => {
+  test("a copy named by --name; a shipped name is refused with exit 2", async () => {
     requireBuiltCli();
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmp, CHECKPOINT_DISABLE: "1" };
     const outdir = path.join(tmp, "cli-out");
-    const ok = spawnSync(process.execPath, [CLI, "synth", "--env-from", "dev", "--name", "pr-314", "--outdir", outdir], { encoding: "utf8", env, timeout: 60_000 });
-    expect({ code: ok.status, stderr: ok.stderr }).toEqual({ code: 0, stderr: expect.stringContaining("ephemeral copy of dev → stack live-demo-pr-314") });
+    const ok = await runCliInProcess(["synth", "--env-from", "dev", "--name", "pr-314", "--outdir", outdir], env);
+    expect({ code: ok.code, stderr: ok.stderr }).toEqual({ code: 0, stderr: expect.stringContaining("ephemeral copy of dev → stack live-demo-pr-314") });
     expect(ok.stdout).toMatch(/^live-demo-pr-314: \d+ resources/);
     const doc = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "live-demo-pr-314", "cdk.tf.json"), "utf8"));
     expect(doc.resource.tencentcloud_css_domain.push_domain.domain_name).toBe("pr-314.push.dev.live-demo.example.com");
