@@ -8,7 +8,7 @@ import { Command } from "commander";
 import { InputError } from "../common/errors";
 import { defaultOutputsFile, readStackOutputs } from "../common/outputs";
 import { checkBackendConfig, describeDifferences, renderBackendConfig } from "../handoff/backend-config";
-import { action, EXIT_FAIL, EXIT_OK } from "./run";
+import { action, EXIT_FAIL, EXIT_OK, stackNameOption } from "./run";
 
 interface BackendConfigFlags {
   stack: string;
@@ -47,7 +47,7 @@ export function register(program: Command): void {
   program
     .command("backend-config")
     .description("Write the backend's conf/OutDefine.php and conf/cdn.route.ini from the stack outputs, or check them")
-    .requiredOption("-s, --stack <name>", "stack name, e.g. live-demo-dev")
+    .requiredOption("-s, --stack <name>", "stack name, e.g. live-demo-dev", stackNameOption())
     .option("--outputs <file>", "stack outputs file (default cdktf.out/stacks/<stack>/outputs.json)")
     .option("--out <dir>", "backend root to write conf/ into")
     .option("--check <dir>", "backend root whose conf/ is compared with the outputs")

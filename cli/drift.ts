@@ -28,7 +28,7 @@ import {
   runDrift,
   verdictLine,
 } from "../drift";
-import { action, intOption } from "./run";
+import { action, intOption, stackNamesOption } from "./run";
 
 interface DriftFlags {
   stack: string[];
@@ -159,7 +159,7 @@ export function register(program: Command): void {
   program
     .command("drift")
     .description("Compare the deployed stack with what the account returns now (what changed behind Terraform's back)")
-    .option("-s, --stack <name>", "stack name, e.g. live-demo-dev (repeatable: several stacks in one run)", (v: string, prev: string[] = []) => [...prev, v])
+    .option("-s, --stack <name>", "stack name, e.g. live-demo-dev (repeatable: several stacks in one run)", stackNamesOption())
     .option("--all", "every stack under --outputs-dir that holds an outputs.json")
     .option("--outputs-dir <dir>", `folder of the stack folders (default ${DEFAULT_OUTPUTS_ROOT})`)
     .option("--concurrency <n>", `several stacks: how many are read at once (default ${DEFAULT_DRIFT_FLEET_CONCURRENCY})`, intOption("--concurrency", 1, 256))

@@ -5,7 +5,7 @@ import { defaultOutputsFile, readStackOutputs } from "../common/outputs";
 import { manualFixList } from "../database/assess";
 import { migrate, ServerAccount } from "../database/migrate";
 import { parseMysqlUrl, urlSecrets } from "../database/url";
-import { action, intOption, EXIT_FAIL, EXIT_OK } from "./run";
+import { action, intOption, EXIT_FAIL, EXIT_OK, stackNameOption } from "./run";
 
 interface MigrateFlags {
   mysqlUrl?: string;
@@ -64,7 +64,7 @@ export function register(program: Command): void {
     .command("migrate")
     .description("Create or bring the live_demo database to the declared schema (idempotent, locked, never destructive)")
     .option("--mysql-url <url>", "mysql://USER[:PASSWORD]@HOST:PORT/DATABASE — backend account and database")
-    .option("--stack <name>", "take the database from this stack's outputs file (e.g. live-demo-dev)")
+    .option("--stack <name>", "take the database from this stack's outputs file (e.g. live-demo-dev)", stackNameOption())
     .option("--outputs <file>", "outputs file for --stack (default cdktf.out/stacks/<stack>/outputs.json)")
     .option("--admin-url <url>", "mysql://USER[:PASSWORD]@HOST:PORT/ — admin account that runs the DDL")
     .option("--create-user", "create the backend account and grant it what the backend needs (needs an admin account)")

@@ -42,3 +42,24 @@ export function intOption(flag: string, min: number, max: number) {
     return n;
   };
 }
+
+const STACK_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * Parses a `--stack` value: a stack name as synth makes them (`live-demo-<env>`), never a path — it becomes a folder
+ * name under cdktf.out/stacks/ and replaces `{stack}` in paths. With `repeat`, the values collect into a list.
+ */
+export function stackNameOption(flag = "--stack") {
+  return (value: string): string => {
+    if (!STACK_NAME_RE.test(value) || value.includes("..")) {
+      const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+      throw new InputError(`${flag} ${shown}: not a stack name; use the name synth printed (e.g. live-demo-dev): letters, digits, "-", "_" and "." only`);
+    }
+    return value;
+  };
+}
+
+export function stackNamesOption(flag = "--stack") {
+  const one = stackNameOption(flag);
+  return (value: string, prev: string[] = []): string[] => [...prev, one(value)];
+}

@@ -5,7 +5,7 @@
 import { Command } from "commander";
 import { DEFAULT_BACKEND_DIR } from "../common/backend-config";
 import { DEFAULT_MAX_BUNDLE_BYTES, createSupportBundle } from "../handoff/support-bundle";
-import { action, intOption } from "./run";
+import { action, intOption, stackNameOption } from "./run";
 
 interface SupportBundleFlags {
   out: string;
@@ -44,7 +44,7 @@ export function register(program: Command): void {
     .description("Pack the backend's logs, validate/drift reports, config and versions into a redacted .tar.gz")
     .requiredOption("--out <file.tar.gz>", "archive to write")
     .option("--backend-dir <dir>", `backend root holding conf/ and log/ (e.g. ${DEFAULT_BACKEND_DIR})`)
-    .option("-s, --stack <name>", "stack name, e.g. live-demo-dev")
+    .option("-s, --stack <name>", "stack name, e.g. live-demo-dev", stackNameOption())
     .option("--outputs <file>", "stack outputs file (default cdktf.out/stacks/<stack>/outputs.json)")
     .option("--declared <file>", "synthesized cdk.tf.json for drift (default next to the outputs file)")
     .option("--max-size <bytes>", `cap on the files' total size before compression (default ${DEFAULT_MAX_BUNDLE_BYTES})`, intOption("--max-size", 65536 + 4096, 2 ** 31))

@@ -10,7 +10,7 @@ import { InputError } from "../common/errors";
 import { defaultOutputsFile } from "../common/outputs";
 import { Confirmation, TeardownReport, renderReport, runTeardown } from "../lifecycle";
 import { environmentsDir } from "../stacks/paths";
-import { action } from "./run";
+import { action, stackNameOption } from "./run";
 
 interface TeardownFlags {
   stack: string;
@@ -81,7 +81,7 @@ export function register(program: Command): void {
   program
     .command("teardown")
     .description("Delete a test stack: terraform destroy when it has a state, then a guarded sweep through the APIs")
-    .requiredOption("-s, --stack <name>", "stack name, e.g. live-demo-pr-42")
+    .requiredOption("-s, --stack <name>", "stack name, e.g. live-demo-pr-42", stackNameOption())
     .option("--outputs <file>", "stack outputs file (default cdktf.out/stacks/<stack>/outputs.json, used when present)")
     .option("--declared <file>", "synthesized cdk.tf.json (default cdktf.out/stacks/<stack>/cdk.tf.json)")
     .option("--environments <dir>", "folder of <env>.json files checked for protection (default: the package's environments/)")

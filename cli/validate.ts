@@ -45,7 +45,7 @@ import {
   useColor,
   verdictLine,
 } from "../validators";
-import { action, intOption } from "./run";
+import { action, intOption, stackNamesOption } from "./run";
 
 interface ValidateFlags {
   stack: string[];
@@ -266,7 +266,7 @@ export function register(program: Command): void {
   program
     .command("validate")
     .description("Check a deployed stack and the backend's configuration against every FAQ item (COS, live callbacks, database)")
-    .option("-s, --stack <name>", "stack name, e.g. live-demo-dev (repeatable: several stacks in one run)", (v: string, prev: string[] = []) => [...prev, v])
+    .option("-s, --stack <name>", "stack name, e.g. live-demo-dev (repeatable: several stacks in one run)", stackNamesOption())
     .option("--all", "every stack under --outputs-dir that holds an outputs.json")
     .option("--outputs-dir <dir>", `folder of the stack folders (default ${DEFAULT_OUTPUTS_ROOT})`)
     .option("--concurrency <n>", `several stacks: how many run at once (default ${DEFAULT_FLEET_CONCURRENCY})`, intOption("--concurrency", 1, 256))
