@@ -2,13 +2,14 @@
  * The demo under faults and bad input:
  *  - throttling on 30 % and 5xx on 10 % of all API/COS calls give the same verdicts as healthy (the runner retries);
  *  - a hung endpoint ends in bounded time with `error` for its check, never `pass`;
- *  - malformed OutDefine.php / cdn.route.ini / outputs files make the REAL `live-infra validate` exit 2 naming file
- *    and line;
+ *  - malformed OutDefine.php / cdn.route.ini / outputs files make `live-infra validate` exit 2 naming file and line
+ *    (one case as a real process, the others in-process through the CLI's own main);
  *  - with --format json stdout of the REAL `live-infra demo` holds exactly the report (and the scenario's table); with
  *    junit and markdown the in-process report holds no progress, log or verdict line and nothing else reaches stdout;
  *  - secret canaries (and the run's real secrets) appear in no report format, language, or log line.
  * Demo runs are in-process (runDemo on one shared synth, test/helpers/demo.ts) with its internal `faults` hook (set
- * through the sandbox control API), except the json run and Ctrl-C, which need the real process.
+ * through the sandbox control API), except the json run and Ctrl-C, which need the real process (started with the
+ * file, running alongside the others).
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -22,7 +23,8 @@ import type { DemoContext, DemoResult } from "../../demo/run";
 import { renderReport } from "../../demo/parts";
 import { SCENARIOS } from "../../demo/scenarios";
 
-import { CLI, REPO_ROOT as ROOT, requireBuiltCli, runCli } from "../helpers/cli";
+import { CLI, CliRun, REPO_ROOT as ROOT, requireBuiltCli, runCli } from "../helpers/cli";
+import { runCliInProcess } from "../helpers/cli-inprocess";
 import { assertScenarioTable, inProcessDemo, JsonReport } from "../helpers/demo";
 import { sampleOutputs } from "../helpers/fixtures";
 import { testServer } from "../helpers/mysql";
@@ -32,7 +34,57 @@ const demo = inProcessDemo({ format: "json", lang: "en", verbose: true });
 
 const statuses = (r: DemoResult) => Object.fromEntries(r.result.checks.map((c) => [c.id, c.status]));
 
-beforeAll(() => requireBuiltCli());
+/**
+ * The two real-CLI runs are separate processes with their own sandbox and database: they start with the file and run
+ * alongside the in-process tests; their tests await them and check what they left behind.
+ */
+let jsonRun: Promise<CliRun>;
+let sigintRun: Promise<SigintRun>;
+beforeAll(() => {
+  requireBuiltCli();
+  jsonRun = runCli(["demo", "--scenario", "db-unreachable", "--format", "json"]);
+  sigintRun = demoInterrupted();
+  // Awaited by their tests; a failure before then must not surface as an unhandled rejection.
+  jsonRun.catch(() => undefined);
+  sigintRun.catch(() => undefined);
+});
+
+interface SigintRun {
+  code: number | null;
+  stderr: string;
+  /** @@GLOBAL.init_connect before the run. */
+  before: string;
+}
+
+/** `live-infra demo --scenario db-timezone` as a process, sent SIGINT once it reaches step 7 (before validate). */
+async function demoInterrupted(): Promise<SigintRun> {
+  const server = await testServer();
+  const conn = await mysql.createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
+  let before: string;
+  try {
+    const [[row]] = (await conn.query("SELECT @@GLOBAL.init_connect AS v")) as unknown as [[{ v: string }]];
+    before = row.v;
+  } finally {
+    await conn.end();
+  }
+  const child = spawn(process.execPath, [CLI, "demo", "--scenario", "db-timezone", "--format", "json", "--lang", "en"], {
+    cwd: ROOT,
+    env: { ...process.env, LIVE_INFRA_TEST_MYSQL_URL: server.url, LIVE_INFRA_DEBUG: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal === "SIGINT" ? 130 : null))));
+  await new Promise<void>((resolve) => {
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString("utf8");
+      if (/\[7\/9\]/.test(stderr)) resolve();
+    });
+    child.on("close", () => resolve());
+  });
+  child.kill("SIGINT");
+  const code = await exited;
+  return { code, stderr, before };
+}
 
 describe("transient faults are retried", () => {
   let healthy: Record<string, string>;
@@ -68,18 +120,24 @@ describe("transient faults are retried", () => {
 });
 
 test("a hung endpoint: the check ends as error (never pass) within its timeout, dependants skip", async () => {
-  // DescribeLiveCallbackRules answers only after 8 s; the per-check timeout is 2 s. Once validate is done the fault
+  // DescribeLiveCallbackRules answers only after 8 s; the per-check timeout is 1 s. Once validate is done the fault
   // is lifted, so drift (which has no such timeout) does not wait the 8 s out.
   let ctx: DemoContext | undefined;
+  let validateMs = Infinity;
   const r = await demo({
     scenario: "healthy",
-    timeoutMs: 2000,
+    timeoutMs: 1000,
     faults: { rules: { "live:DescribeLiveCallbackRules": { latencyMs: 8000 } } },
     beforeValidate: (c) => {
       ctx = c;
     },
-    onValidated: () => ctx!.sandbox.faults.set({ rules: {} }),
+    onValidated: (ms) => {
+      validateMs = ms;
+      ctx!.sandbox.faults.set({ rules: {} });
+    },
   });
+  // Bounded by the timeout, not by the 8 s answer.
+  expect(validateMs).toBeLessThan(8000);
   const got = statuses(r);
   expect(got["live.callback-rule"]).toBe("error");
   expect(got["live.callback-url"]).toBe("skip");
@@ -114,8 +172,10 @@ describe("malformed input files: live-infra validate exits 2 naming file and lin
     LIVE_INFRA_API_ENDPOINT: "http://127.0.0.1:1",
     LIVE_INFRA_COS_ENDPOINT: "http://127.0.0.1:1",
   };
-  const validate = () =>
-    runCli(["validate", "--stack", stack, "--outputs", outputsFile, "--backend-dir", backendDir, "--format", "json"], env);
+  // The first case runs the real process; the others the same command in-process (test/helpers/cli-inprocess.ts).
+  const args = () => ["validate", "--stack", stack, "--outputs", outputsFile, "--backend-dir", backendDir, "--format", "json"];
+  const validateProcess = () => runCli(args(), env);
+  const validate = () => runCliInProcess(args(), env);
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "demo-faults-"));
@@ -140,7 +200,7 @@ describe("malformed input files: live-infra validate exits 2 naming file and lin
     const file = path.join(backendDir, "conf", "OutDefine.php");
     const n = lineOf(file, "COSKEY_BUCKET_REGION");
     breakLine(file, n, "define('COSKEY_BUCKET_REGION' 'ap-guangzhou');");
-    const r = await validate();
+    const r = await validateProcess();
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(new RegExp(`OutDefine\\.php:${n}\\b`));
@@ -185,7 +245,7 @@ describe("malformed input files: live-infra validate exits 2 naming file and lin
 
 describe("stdout holds exactly the report", () => {
   test("real CLI, --format json: all of stdout parses as one JSON document, the scenario's table", async () => {
-    const r = await runCli(["demo", "--scenario", "db-unreachable", "--format", "json"]);
+    const r = await jsonRun;
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as JsonReport;
     expect(doc.version).toBe(1);
@@ -299,27 +359,9 @@ describe("clean-up", () => {
   }, 180_000);
 
   test("Ctrl-C (SIGINT) on the real CLI: exit 130, sandbox stopped, demo database dropped, init_connect restored", async () => {
-    const { conn, server } = await adminConn();
+    const { code, stderr, before } = await sigintRun;
+    const { conn } = await adminConn();
     try {
-      const [[before]] = (await conn.query("SELECT @@GLOBAL.init_connect AS v")) as unknown as [[{ v: string }]];
-      const child = spawn(process.execPath, [CLI, "demo", "--scenario", "db-timezone", "--format", "json", "--lang", "en"], {
-        cwd: ROOT,
-        env: { ...process.env, LIVE_INFRA_TEST_MYSQL_URL: server.url, LIVE_INFRA_DEBUG: "1" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stderr = "";
-      const exited = new Promise<number | null>((resolve) =>
-        child.on("close", (code, signal) => resolve(code ?? (signal === "SIGINT" ? 130 : null))),
-      );
-      await new Promise<void>((resolve) => {
-        child.stderr.on("data", (c: Buffer) => {
-          stderr += c.toString("utf8");
-          if (/\[7\/9\]/.test(stderr)) resolve();
-        });
-        child.on("close", () => resolve());
-      });
-      child.kill("SIGINT");
-      const code = await exited;
       const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1]);
       const db = /creating database (\S+)/.exec(stderr)?.[1];
       expect(port).toBeGreaterThan(0);
@@ -330,7 +372,7 @@ describe("clean-up", () => {
       const [rows] = await conn.query("SHOW DATABASES LIKE ?", [db]);
       expect(rows).toHaveLength(0);
       const [[after]] = (await conn.query("SELECT @@GLOBAL.init_connect AS v")) as unknown as [[{ v: string }]];
-      expect(after.v).toBe(before.v);
+      expect(after.v).toBe(before);
     } finally {
       await conn.end();
     }

@@ -41,12 +41,18 @@ if (!executablePath) {
 }
 
 suite("report page in headless Chromium", () => {
+  // One browser and one tab for the file (starting either costs more than a test's own work); each test loads its
+  // own file into the tab and counts the requests of that load only.
   let browser: Browser;
+  let page: Page;
+  let requests: string[] = [];
   let dir: string;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "live-infra-page-"));
     browser = await chromium.launch({ executablePath, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    page.on("request", (r) => requests.push(r.url()));
   });
 
   afterAll(async () => {
@@ -54,16 +60,15 @@ suite("report page in headless Chromium", () => {
     if (dir && !process.env.LIVE_INFRA_KEEP_SCREENSHOTS) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Opens the page from a file; returns the page and every URL the browser asked for. */
+  /** Opens the page from a file in the tab; returns the tab and every URL the browser asked for since. */
   async function open(name: string, html: string): Promise<{ page: Page; requests: string[]; url: string }> {
     const file = path.join(dir, `${name}.html`);
     fs.writeFileSync(file, html);
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    const requests: string[] = [];
-    page.on("request", (r) => requests.push(r.url()));
     const url = pathToFileURL(file).href;
+    requests = [];
+    const mine = requests;
     await page.goto(url, { waitUntil: "load" });
-    return { page, requests, url };
+    return { page, requests: mine, url };
   }
 
   async function shoot(page: Page, name: string): Promise<void> {
@@ -73,18 +78,19 @@ suite("report page in headless Chromium", () => {
     console.log(`screenshot: ${file}`);
   }
 
-  /** node id → the aria-label and visible status text of its drawing. */
+  /**
+   * node id → the aria-label and visible status text of its drawing. The queries are sent together: one after the
+   * other, each a round trip to the browser, they took longer than the rest of a test.
+   */
   async function nodes(page: Page): Promise<Record<string, { aria: string; shown: string; visible: boolean }>> {
-    const out: Record<string, { aria: string; shown: string; visible: boolean }> = {};
-    for (const n of NODES) {
-      const g = page.locator(`svg g.node[data-node="${n.id}"]`);
-      out[n.id] = {
-        aria: (await g.getAttribute("aria-label")) ?? "",
-        shown: ((await g.locator("text.status").textContent()) ?? "").trim(),
-        visible: await g.isVisible(),
-      };
-    }
-    return out;
+    const entries = await Promise.all(
+      NODES.map(async (n) => {
+        const g = page.locator(`svg g.node[data-node="${n.id}"]`);
+        const [aria, shown, visible] = await Promise.all([g.getAttribute("aria-label"), g.locator("text.status").textContent(), g.isVisible()]);
+        return [n.id, { aria: aria ?? "", shown: (shown ?? "").trim(), visible }] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
   }
 
   it("healthy: every node reads ✓ pass (the record template: not checked), nothing to fix, no request", async () => {
@@ -103,7 +109,6 @@ suite("report page in headless Chromium", () => {
     expect(await page.title()).toBe("live-infra report — live-demo-dev");
     await shoot(page, "healthy");
     expect(requests).toEqual([url]);
-    await page.close();
   });
 
   it("db-unreachable: tb_vod reads ✗ fail, the replay list – skip, the fix and FAQ keyword beside it, no request", async () => {
@@ -128,6 +133,5 @@ suite("report page in headless Chromium", () => {
     expect(Number(await width("tb-vod"))).toBeGreaterThan(Number(await width("app")));
     await shoot(page, "db-unreachable");
     expect(requests).toEqual([url]);
-    await page.close();
   });
 });
