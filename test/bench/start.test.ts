@@ -1,9 +1,11 @@
 /**
- * Each bench script (dist/bench/*.js) starts, finishes with tiny parameters and prints its JSON result line; bad
- * flags exit 2; `all` writes the results file named by --out and leaves bench/RESULTS.md alone. The benches' figures
- * are not asserted (they are measurements, not tests); nothing in bench/ runs in `npm test` beyond this.
+ * Each bench script (dist/bench/*.js) starts as a process, finishes with tiny parameters and prints its JSON result
+ * line; bad flags exit 2; `all` writes the results file named by --out and leaves bench/RESULTS.md alone. The
+ * benches' figures are not asserted (they are measurements, not tests); nothing in bench/ runs in `npm test` beyond
+ * this. Every run starts at once in beforeAll; the benches that need MySQL use the suite's server
+ * (LIVE_INFRA_TEST_MYSQL_URL, inherited; demo through --shared-mysql).
  */
-import { spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -18,9 +20,14 @@ interface Run {
   stderr: string;
 }
 
+/** Bench processes not yet exited; afterAll ends any left (a test that timed out) so none outlives the suite. */
+const running = new Set<ChildProcess>();
+
 function run(script: string, args: string[], nodeFlags: string[] = []): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeFlags, path.join(BENCH, script), ...args], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    running.add(child);
+    child.on("exit", () => running.delete(child));
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
@@ -61,9 +68,13 @@ beforeAll(() => {
   runs.synth = run("synth.js", ["--runs", "1", "--json"]);
   runs.migrate = run("migrate.js", ["--runs", "1", "--json"]);
   runs.fuzz = run("fuzz.js", ["--runs", "5", "--only", "outputs"]);
+  runs.fleet = run("fleet.js", ["--envs", "2", "--runs", "1", "--process-runs", "0", "--json"]);
   runs.all = run("all.js", ["--only", "help", "--runs", "1", "--out", path.join(tmp, "RESULTS.md"), "--npm-test-seconds", "42.5"]);
+  runs.badHelp = run("help.js", ["--runs", "0"]);
+  runs.badSoak = run("soak.js", ["--round", "2"]);
 });
 afterAll(() => {
+  for (const child of running) child.kill("SIGKILL");
   fs.rmSync(tmp, { recursive: true, force: true });
   // bench/RESULTS.md is exactly as it was.
   expect(fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, "utf8") : undefined).toBe(resultsBefore);
@@ -84,10 +95,10 @@ test("help: --runs 1 --json prints one result line with the goal judged", async 
 }, 120_000);
 
 test("bad flags exit 2 with one line naming the flag", async () => {
-  const a = await run("help.js", ["--runs", "0"]);
+  const a = await runs.badHelp;
   expect(a.code).toBe(2);
   expect(a.stderr.trim()).toMatch(/^bench\/help: --runs needs an integer ≥ 1/);
-  const b = await run("soak.js", ["--round", "2"]);
+  const b = await runs.badSoak;
   expect(b.code).toBe(2);
   expect(b.stderr).toMatch(/unknown argument "--round"/);
   expect(b.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -120,6 +131,19 @@ test("demo: one process run and one in-process run on the shared server", async 
   const rep = report(r);
   expect(rep.errors).toEqual([]);
   expect(rep.figures.map((f) => f.samples.length)).toEqual([1, 1]);
+}, 120_000);
+
+test("fleet: 2 environments, in-process only, the goal judged", async () => {
+  const r = await runs.fleet;
+  expect(r.code).toBe(0);
+  const rep = report(r);
+  expect(rep.bench).toBe("fleet");
+  expect(rep.errors).toEqual([]);
+  const bound = rep.figures.find((f) => /^fleet: 2 environments, 20 req\/s per action, in-process$/.test(f.name))!;
+  expect(bound.samples).toHaveLength(1);
+  expect(bound.goal).toBe("≤ 1.2 × bound");
+  expect(typeof bound.met).toBe("boolean");
+  expect(names(rep).some((n) => /as a process/.test(n))).toBe(false); // --process-runs 0
 }, 120_000);
 
 test("synth, migrate and fuzz start and finish", async () => {

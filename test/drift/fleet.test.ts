@@ -2,6 +2,8 @@
  * `live-infra drift` with several stacks: two copies of the dev stack seeded into one sandbox account, read in one
  * process through the real CLI (--skip-schema: no MySQL here). One report with a section per stack; drift in one
  * stack shows in its section only; exit codes keep the single-stack contract (2 unreadable beats 1 drift beats 0).
+ * One real-process run (the drifted `--format json --output junit=… --output sarif=…` case); every other CLI run goes
+ * through the built CLI's main in this process (runCliInProcess).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -14,6 +16,7 @@ import { Sandbox, startSandbox } from "../../sandbox/server";
 import type { State } from "../../sandbox/state";
 import { synthesize } from "../../stacks/synth";
 import { CliRun, requireBuiltCli, runCli } from "../helpers/cli";
+import { runCliInProcess } from "../helpers/cli-inprocess";
 import { loopbackAgent } from "../helpers/sandbox";
 
 const OWNER = { secretId: "AKIDdriftFleetOwner00000000000000001", secretKey: "driftFleetOwnerSecretKey00000001" };
@@ -47,12 +50,16 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-function drift(args: string[]): Promise<CliRun> {
+/** `live-infra drift ARGS` in-process; `{ process: true }` spawns the built CLI instead. */
+function drift(args: string[], opts: { process?: boolean } = {}): Promise<CliRun> {
   const env: Record<string, string | undefined> = { ...process.env, TENCENTCLOUD_SECRET_ID: OWNER.secretId, TENCENTCLOUD_SECRET_KEY: OWNER.secretKey };
   for (const v of ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "LIVE_INFRA_API_ENDPOINT", "LIVE_INFRA_COS_ENDPOINT", "LIVE_INFRA_MYSQL_URL", "LIVE_INFRA_MYSQL_PASSWORD", "GITHUB_STEP_SUMMARY"]) {
     delete env[v];
   }
-  return runCli(["drift", ...args], env);
+  // Each run starts with empty sandbox windows, as its own limiter does: in-process runs follow each other faster
+  // than processes, and the previous run's requests would otherwise be refused and retried.
+  sb.rateLimits.reset();
+  return (opts.process ? runCli : runCliInProcess)(["drift", ...args], env);
 }
 
 const common = () => ["--outputs-dir", root, "--api-endpoint", sb.api, "--cos-endpoint", sb.cos, "--skip-schema", "--lang", "en", "--rate-limit", "5"];
@@ -72,7 +79,7 @@ it("two stacks in one run: a fleet document, drift in one stack shows in its sec
   });
   await live.request("ForbidLiveDomain", { DomainName: outputs.get(names[1])!.push_domain });
   sb.rateLimits.reset();
-  const r = await drift([...names.flatMap((n) => ["--stack", n]), ...common(), "--format", "json", "--output", `junit=${path.join(tmp, "d.xml")}`, "--output", `sarif=${path.join(tmp, "d.sarif")}`]);
+  const r = await drift([...names.flatMap((n) => ["--stack", n]), ...common(), "--format", "json", "--output", `junit=${path.join(tmp, "d.xml")}`, "--output", `sarif=${path.join(tmp, "d.sarif")}`], { process: true });
   expect(r.code).toBe(1);
   const doc = JSON.parse(r.stdout);
   expect(doc.summary).toMatchObject({ stacks: 2, inSync: 1, drifted: 1, unreadable: 0, notRead: 0 });

@@ -129,6 +129,11 @@ export interface RateLimiterOptions {
   override?: number;
   /** Extra or replaced per-action limits, key `<service>.<Action>` (e.g. `{"cam.GetUser": 10}`). */
   limits?: Readonly<Record<string, number>>;
+  /**
+   * Length of the window the limits count in, ms (default {@link RATE_WINDOW_MS}, the documented one second): a
+   * limit N then means N requests per `windowMs`. For tests, which pace in short windows instead of real seconds.
+   */
+  windowMs?: number;
 }
 
 /**
@@ -144,6 +149,9 @@ export class RateLimiter {
       if (typeof n !== "number" || !Number.isFinite(n) || n <= 0) throw new RangeError(`${what} must be a positive number of requests per second (got ${String(n)})`);
     };
     if (opts.override !== undefined) check(opts.override, "rate limit");
+    if (opts.windowMs !== undefined && !(Number.isFinite(opts.windowMs) && opts.windowMs > 0)) {
+      throw new RangeError(`windowMs must be a positive number of ms (got ${String(opts.windowMs)})`);
+    }
     for (const [k, v] of Object.entries(opts.limits ?? {})) check(v, `rate limit of ${k}`);
   }
 
@@ -174,7 +182,7 @@ export class RateLimiter {
     if (limit === null) return () => undefined;
     const key = `${accountKey(account)}|${name}`;
     let w = this.windows.get(key);
-    if (!w) this.windows.set(key, (w = new SlidingWindow(Math.max(1, Math.floor(limit)), RATE_WINDOW_MS * Math.max(1, Math.floor(limit)) / limit)));
+    if (!w) this.windows.set(key, (w = new SlidingWindow(Math.max(1, Math.floor(limit)), ((this.opts.windowMs ?? RATE_WINDOW_MS) * Math.max(1, Math.floor(limit))) / limit)));
     const t0 = Date.now();
     const release = await w.acquire();
     stat.waitedMs += Date.now() - t0;
@@ -188,7 +196,8 @@ export class RateLimiter {
 
   /**
    * The least time the requests made so far could take under the limits: max over paced actions of
-   * requests ÷ limit, in ms (accounts are not told apart: one account is the usual fleet).
+   * requests ÷ limit, in ms (accounts are not told apart: one account is the usual fleet; per-second limits, whatever
+   * `windowMs` is).
    */
   boundMs(): number {
     let worst = 0;
