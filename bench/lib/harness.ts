@@ -93,10 +93,17 @@ export interface ProcessRun {
   stderr: string;
 }
 
-/** Runs `node ARGS…` and times it from spawn to close. stdout/stderr are collected (never printed). */
-export function timeProcess(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<ProcessRun> {
+/** A process a bench times is killed after this long (a hung child must not hang the bench). */
+export const PROCESS_TIMEOUT_MS = 120_000;
+
+/**
+ * Runs `node ARGS…` and times it from spawn to close. stdout/stderr are collected (never printed). Rejects, naming
+ * the command and the end of its stderr, when it runs longer than `timeoutMs` (it is killed).
+ */
+export function timeProcess(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
+    const timeoutMs = opts.timeoutMs ?? PROCESS_TIMEOUT_MS;
     const child = spawn(process.execPath, args, {
       cwd: opts.cwd ?? REPO_ROOT,
       env: { ...(opts.env ?? process.env), NO_COLOR: "1" },
@@ -106,15 +113,25 @@ export function timeProcess(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd
     const err: Buffer[] = [];
     child.stdout.on("data", (c: Buffer) => out.push(c));
     child.stderr.on("data", (c: Buffer) => err.push(c));
-    child.on("error", reject);
-    child.on("close", (code) =>
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      const tail = Buffer.concat(err).toString("utf8").trim().split("\n").slice(-3).join(" | ");
+      const shown = args.map((a) => path.relative(REPO_ROOT, a) || a).join(" ");
+      reject(new Error(`node ${shown}: no exit within ${timeoutMs / 1000} s (killed)${tail ? `; stderr: ${tail}` : ""}`));
+    }, timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
       resolve({
         seconds: Number(process.hrtime.bigint() - t0) / 1e9,
         code,
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err).toString("utf8"),
-      }),
-    );
+      });
+    });
   });
 }
 
