@@ -16,6 +16,7 @@ import { DriftReport, exitCodeOf } from "./report";
 import { DEFAULT_DRIFT_TIMEOUT_MS, DriftOptions, runDrift } from "./run";
 import { junitCounts, junitSuiteLines, renderMarkdown, renderSarif, renderText, RenderOptions, xml } from "./render";
 import type { Lang } from "./types";
+import { checkFleetOptions } from "../common/fleet-options";
 import { mapLimit } from "../common/map-limit";
 
 /** Stacks read at once unless told otherwise. */
@@ -67,15 +68,9 @@ export function driftFleetExitCode(r: Pick<DriftFleetReport, "stacks" | "notRead
   return codes.includes(1) ? 1 : 0;
 }
 
-
 export async function runFleetDrift(o: DriftFleetOptions): Promise<DriftFleetReport> {
-  const seen = new Set<string>();
-  for (const s of o.stacks) {
-    if (seen.has(s.stack)) throw new InputError(`stack ${s.stack} is named twice`);
-    seen.add(s.stack);
-  }
   const concurrency = o.concurrency ?? DEFAULT_DRIFT_FLEET_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(`concurrency must be a positive integer (got ${concurrency})`);
+  checkFleetOptions(o.stacks, concurrency);
   const env = o.env ?? process.env;
   const endpoints = resolveEndpoints(o.endpoints ?? {}, env);
   const timeoutMs = o.timeoutMs ?? DEFAULT_DRIFT_TIMEOUT_MS;

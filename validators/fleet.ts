@@ -23,6 +23,7 @@ import { RateLimiter } from "./clients/rate-limit";
 import type { Report, Summary } from "./report";
 import type { ProgressEvent } from "./runner";
 import type { Lang } from "./types";
+import { checkFleetOptions } from "../common/fleet-options";
 import { mapLimit } from "../common/map-limit";
 
 // Loaded on first run, so importing this module (e.g. for discoverStacks) stays cheap.
@@ -159,13 +160,8 @@ export function discoverStacks(root: string = DEFAULT_OUTPUTS_ROOT, flag = "--al
  * stack name), before any request.
  */
 export async function runFleetValidation(opts: FleetOptions): Promise<FleetReport> {
-  const names = new Set<string>();
-  for (const s of opts.stacks) {
-    if (names.has(s.stack)) throw new InputError(`stack ${s.stack} is named twice`);
-    names.add(s.stack);
-  }
   const concurrency = opts.concurrency ?? DEFAULT_FLEET_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(`concurrency must be a positive integer (got ${concurrency})`);
+  checkFleetOptions(opts.stacks, concurrency);
   const { resolveEndpoints, selectChecks, CATALOGUE, optInIds, DEFAULT_CHECK_TIMEOUT_MS, ClientPool, runValidation } = core();
   const env = opts.env ?? process.env;
   const endpoints = resolveEndpoints(opts.endpoints ?? {}, env);
