@@ -11,6 +11,7 @@ import type { seedStacks as SeedStacks } from "../sandbox/seed";
 import { RateLimitConfig, rateLimitFromFlags } from "../sandbox/rate-limit";
 import { isEmulatedAction } from "../sandbox/api";
 import { action, intOption } from "./run";
+import { nameMap } from "../common/records";
 
 function rate(flag: string) {
   return (value: string): number => {
@@ -43,7 +44,7 @@ interface Opts {
 }
 
 export function faultConfigFromFlags(o: Pick<Opts, "latency" | "throttleRate" | "errorRate" | "dropRate" | "fault">): FaultConfig {
-  const rules: Record<string, FaultSpec> = {};
+  const rules = nameMap<FaultSpec>();
   const global: FaultSpec = {};
   if (o.latency !== undefined) global.latencyMs = o.latency;
   if (o.throttleRate !== undefined) global.throttleRate = o.throttleRate;

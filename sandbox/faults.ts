@@ -8,6 +8,7 @@
  * an exact service: `*` < `cos:*` < `PutObject` < `cos:PutObject`.
  */
 import { InputError } from "../common/errors";
+import { nameMap } from "../common/records";
 
 export interface FaultSpec {
   /** Added delay before the answer, ms. */
@@ -72,7 +73,7 @@ export function validateFaultConfig(cfg: unknown, source = "faults"): FaultConfi
   if (!rules || typeof rules !== "object" || Array.isArray(rules)) throw new InputError(`${source}.rules: must be an object of pattern → spec`);
   const extra = Object.keys(cfg).filter((k) => k !== "rules");
   if (extra.length) throw new InputError(`${source}.${extra[0]}: is not a known field (only "rules")`);
-  const out: FaultConfig = { rules: {} };
+  const out: FaultConfig = { rules: nameMap<FaultSpec>() };
   for (const [pattern, spec] of Object.entries(rules as Record<string, unknown>)) {
     const at = `${source}.rules["${pattern}"]`;
     if (!spec || typeof spec !== "object" || Array.isArray(spec)) throw new InputError(`${at}: must be an object`);

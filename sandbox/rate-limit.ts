@@ -15,6 +15,7 @@
  * a test or bench sends; injected `SlowDown` answers come from the faults (`--fault cos:*=throttle=R`).
  */
 import { InputError } from "../common/errors";
+import { nameMap } from "../common/records";
 
 export interface RateLimitConfig {
   /** Requests per window for every action without an override; absent = no limit. */
@@ -61,7 +62,7 @@ export function validateRateLimitConfig(doc: unknown, source: string, known?: (s
   }
   if (o.actions !== undefined && o.actions !== null) {
     if (typeof o.actions !== "object" || Array.isArray(o.actions)) throw new InputError(`${source}: actions: must be an object {"<Action>" or "<service>:<Action>": N}`);
-    out.actions = {};
+    out.actions = nameMap<number>();
     for (const [key, v] of Object.entries(o.actions as Record<string, unknown>)) {
       if (!KEY_RE.test(key)) throw new InputError(`${source}: actions: "${key}" is not <Action> or <service>:<Action> (e.g. DescribeLiveDomains, live:DescribeLiveDomains)`);
       const [service, action] = key.includes(":") ? key.split(":") : [undefined, key];
@@ -75,7 +76,7 @@ export function validateRateLimitConfig(doc: unknown, source: string, known?: (s
 /** `--rate-limit` values: `N` (every action) or `<Action>=N` / `<service>:<Action>=N`; later values win. */
 export function rateLimitFromFlags(values: string[], flag = "--rate-limit", known?: (service: string | undefined, action: string) => boolean): RateLimitConfig | undefined {
   if (!values.length) return undefined;
-  const cfg: { perAction?: number; actions: Record<string, number> } = { actions: {} };
+  const cfg: { perAction?: number; actions: Record<string, number> } = { actions: nameMap<number>() };
   const num = (text: string, where: string) => {
     if (!/^\d+$/.test(text.trim())) throw new InputError(`${where}: "${text}" is not a whole number of requests per second`);
     return Number(text.trim());

@@ -37,6 +37,18 @@ describe("Faults (unit)", () => {
     expect(() => validateFaultConfig({ rules: { "*": { spikeMs: -1 } } })).toThrow(/spikeMs: must be a number ≥ 0/);
   });
 
+  test("prototype names are ordinary patterns: kept as rules of their own, nothing inherited or polluted", () => {
+    const cfg = faultConfigFromFlags({ fault: ["__proto__=latency=5", "constructor=error=1", "toString=drop=1"] });
+    expect(Object.keys(cfg.rules).sort()).toEqual(["__proto__", "constructor", "toString"]);
+    expect(Object.getPrototypeOf(cfg.rules)).toBeNull();
+    expect(({} as Record<string, unknown>).latencyMs).toBeUndefined();
+    const f = new Faults(cfg);
+    expect(f.decide("live", "DescribeLiveDomains")).toEqual({ delayMs: 0, drop: false, throttle: false, serverError: false });
+    expect(f.specFor("live", "__proto__")).toEqual({ latencyMs: 5 });
+    const fromJson = validateFaultConfig(JSON.parse('{"rules":{"__proto__":{"latencyMs":7}}}'));
+    expect(Object.keys(fromJson.rules)).toEqual(["__proto__"]);
+  });
+
   test("reseed restarts the sequence", () => {
     const f = new Faults({ rules: { "*": { throttleRate: 0.5 } } }, 3);
     const a = Array.from({ length: 10 }, () => f.decide("cos", "PutObject").throttle);

@@ -170,6 +170,17 @@ async function rawPost(port: number, service: string, action: string): Promise<{
   });
 }
 
+test("prototype names in --rate-limit are refused as unknown actions, never dropped silently", () => {
+  for (const name of ["__proto__", "constructor", "toString", "live:__proto__", "hasOwnProperty"]) {
+    expect(() => rateLimitFromFlags([`${name}=5`], "--rate-limit", isEmulatedAction)).toThrow(/--rate-limit: actions: /);
+  }
+  expect(() => validateRateLimitConfig(JSON.parse('{"actions":{"__proto__":3}}'), "PUT rate-limits")).toThrow(/PUT rate-limits: actions: "__proto__"/);
+  // A real action parsed from flags lands in a map without a prototype.
+  const cfg = rateLimitFromFlags(["DescribeLiveDomains=4"], "--rate-limit", isEmulatedAction)!;
+  expect(Object.getPrototypeOf(cfg.actions)).toBeNull();
+  expect(cfg.actions).toEqual(Object.assign(Object.create(null), { DescribeLiveDomains: 4 }));
+});
+
 describe("live-infra sandbox --rate-limit (the real CLI)", () => {
   beforeAll(requireBuiltCli);
 
