@@ -52,6 +52,10 @@ export interface DriftFleetReport {
   /** When the run started, ISO 8601. */
   time: string;
   durationMs: number;
+  /**
+   * Stacks in sync; with drift found (in what could be read); with something that could not be read; whose inputs
+   * could not be read. A stack with drift and an unreadable resource counts under both `drifted` and `unreadable`.
+   */
   summary: { stacks: number; inSync: number; drifted: number; unreadable: number; notRead: number };
   /** One drift report (drift/report.schema.json) per stack that was run, in the order asked. */
   stacks: DriftReport[];
@@ -60,6 +64,9 @@ export interface DriftFleetReport {
   /** Requests per action (every attempt) and the rate each was paced at. */
   requests: RateLimitStat[];
 }
+
+/** Drift was found in what could be read (whether or not something else could not be read). */
+const hasDrift = (r: DriftReport) => r.findings.length > 0;
 
 /** 2 when any stack (or its inputs) could not be read, else 1 when any drifted, else 0. */
 export function driftFleetExitCode(r: Pick<DriftFleetReport, "stacks" | "notRead">): 0 | 1 | 2 {
@@ -118,7 +125,8 @@ export async function runFleetDrift(o: DriftFleetOptions): Promise<DriftFleetRep
       summary: {
         stacks: o.stacks.length,
         inSync: codes.filter((c) => c === 0).length,
-        drifted: codes.filter((c) => c === 1).length,
+        // A stack can be both: drift found in what was read, and something that could not be read.
+        drifted: stacks.filter(hasDrift).length,
         unreadable: codes.filter((c) => c === 2).length,
         notRead: notRead.length,
       },
@@ -136,15 +144,16 @@ export async function runFleetDrift(o: DriftFleetOptions): Promise<DriftFleetRep
 export function driftFleetVerdictLine(r: DriftFleetReport, lang: Lang): string {
   const s = r.summary;
   const secs = (r.durationMs / 1000).toFixed(1);
-  const names = (code: number) => r.stacks.filter((x) => exitCodeOf(x) === code).map((x) => x.stack);
+  const drifted = r.stacks.filter(hasDrift).map((x) => x.stack);
+  const unreadable = r.stacks.filter((x) => exitCodeOf(x) === 2).map((x) => x.stack);
   const notRead = r.notRead.map((x) => x.stack);
   if (lang === "zh") {
-    const parts = [`${s.stacks} 个栈`, `一致 ${s.inSync}`, `漂移 ${s.drifted}${s.drifted ? `（${names(1).join("、")}）` : ""}`];
-    if (s.unreadable + s.notRead) parts.push(`无法读取 ${s.unreadable + s.notRead}（${[...names(2), ...notRead].join("、")}）`);
+    const parts = [`${s.stacks} 个栈`, `一致 ${s.inSync}`, `漂移 ${s.drifted}${s.drifted ? `（${drifted.join("、")}）` : ""}`];
+    if (s.unreadable + s.notRead) parts.push(`无法读取 ${s.unreadable + s.notRead}（${[...unreadable, ...notRead].join("、")}）`);
     return `汇总：${parts.join("，")}；用时 ${secs} 秒`;
   }
-  const parts = [`${s.stacks} stacks`, `${s.inSync} in sync`, `${s.drifted} drifted${s.drifted ? ` (${names(1).join(", ")})` : ""}`];
-  if (s.unreadable + s.notRead) parts.push(`${s.unreadable + s.notRead} could not be read (${[...names(2), ...notRead].join(", ")})`);
+  const parts = [`${s.stacks} stacks`, `${s.inSync} in sync`, `${s.drifted} drifted${s.drifted ? ` (${drifted.join(", ")})` : ""}`];
+  if (s.unreadable + s.notRead) parts.push(`${s.unreadable + s.notRead} could not be read (${[...unreadable, ...notRead].join(", ")})`);
   return `Fleet: ${parts.join(", ")}; ${secs} s`;
 }
 

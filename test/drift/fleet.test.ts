@@ -106,6 +106,16 @@ it("two stacks in one run: a fleet document, drift in one stack shows in its sec
   expect(t.stdout.trim().split("\n").pop()).toMatch(/^Fleet: 2 stacks, 1 in sync, 1 drifted/);
 }, 120_000);
 
+it("drift found beside an unreadable resource is still counted and named as drift (never hidden behind 'could not be read')", async () => {
+  // Without --skip-schema and without MySQL, every stack's terraform_data.db_schema is unreadable; names[1] also
+  // has the forbidden domain from the test above.
+  const r = await drift([...names.flatMap((n) => ["--stack", n]), ...common().filter((a) => a !== "--skip-schema"), "--format", "json"]);
+  expect(r.code).toBe(2);
+  const doc = JSON.parse(r.stdout);
+  expect(doc.summary).toMatchObject({ stacks: 2, inSync: 0, drifted: 1, unreadable: 2, notRead: 0 });
+  expect(r.stderr.trim().split("\n").pop()).toMatch(new RegExp(`^Fleet: 2 stacks, 0 in sync, 1 drifted \\(${names[1]}\\), 2 could not be read`));
+}, 60_000);
+
 it("a stack whose inputs cannot be read is listed as not read and makes the fleet exit 2; usage errors exit 2", async () => {
   const r = await drift(["--stack", names[0], "--stack", "live-demo-gone", ...common(), "--format", "json"]);
   expect(r.code).toBe(2);
