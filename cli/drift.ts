@@ -28,7 +28,7 @@ import {
   runDrift,
   verdictLine,
 } from "../drift";
-import { action, intOption, stackNamesOption } from "./run";
+import { action, fleetStackNames, forStack, intOption, stackNamesOption } from "./run";
 
 interface DriftFlags {
   stack: string[];
@@ -69,8 +69,19 @@ Output:
   holds exactly the report and the verdict goes to stderr. When GITHUB_STEP_SUMMARY is set, the markdown report
   is appended to it. Secrets never appear: keys and passwords are compared, never printed; SecretIds are masked.
 
+Several stacks (repeat --stack, or --all):
+  --all reads every folder under --outputs-dir (default ${DEFAULT_OUTPUTS_ROOT}) that holds an outputs.json. The
+  stacks run in one process, --concurrency at a time, sharing one API and one COS client, with requests paced per
+  action to Tencent Cloud's documented limits (--rate-limit N paces every action at N/s instead). {stack} in
+  --outputs and --declared is replaced by each stack name (with one stack too); with several stacks they must contain
+  it. LIVE_INFRA_MYSQL_URL names one server and is refused with several stacks. Report: a section per stack and a
+  "Fleet:" line (text, markdown), {version, kind: "fleet", summary, stacks, notRead, requests} (json), a testsuite
+  per stack (junit), a run per stack (sarif); html is for one stack. A stack whose inputs cannot be read is listed
+  under notRead and the others still run. A stack with drift beside an unreadable resource counts as both.
+
 Exit codes: 0 in sync, 1 drift found, 2 usage or input error, or the live state could not be read (wrong key,
-endpoint down, timeout) — an unreadable account is never reported as in sync.
+endpoint down, timeout) — an unreadable account is never reported as in sync. Over several stacks: 2 when any
+stack (or its inputs) could not be read, else 1 when any drifted, else 0.
 
 Examples:
   npx live-infra drift --stack live-demo-prod
@@ -78,6 +89,7 @@ Examples:
   npx live-infra drift --stack live-demo-prod --output sarif=drift.sarif --output junit=drift.xml --lang en
   npx live-infra drift --stack live-demo-dev --skip-schema --timeout 60000
   npx live-infra drift --all --format json > fleet-drift.json
+  npx live-infra drift --stack live-demo-a --stack live-demo-b --declared 'synth/{stack}/cdk.tf.json'
 `;
 
 function outputOption(value: string, previous: Array<{ format: DriftFormat; file: string }> = []): Array<{ format: DriftFormat; file: string }> {
@@ -97,9 +109,6 @@ function writeFile(file: string, text: string, what: string): void {
   }
 }
 
-const STACK_PLACEHOLDER = "{stack}";
-const forStack = (value: string, stack: string) => value.split(STACK_PLACEHOLDER).join(stack);
-
 /** Several stacks: load each (an unreadable one is reported, not fatal), run them as a fleet, one report. */
 async function driftFleet(flags: DriftFlags, credentials: { secretId: string; secretKey: string }): Promise<number> {
   const format = flags.format as string;
@@ -109,13 +118,15 @@ async function driftFleet(flags: DriftFlags, credentials: { secretId: string; se
   for (const o of flags.output ?? []) {
     if (!(DRIFT_FLEET_FORMATS as readonly string[]).includes(o.format)) throw new InputError(`--output ${o.format} is for one stack only; use one of ${DRIFT_FLEET_FORMATS.join(", ")}`);
   }
-  for (const [flag, v] of [["--outputs", flags.outputs], ["--declared", flags.declared]] as const) {
-    if (v && !v.includes(STACK_PLACEHOLDER)) throw new InputError(`${flag} with several stacks must contain ${STACK_PLACEHOLDER} (replaced by each stack name), e.g. ${flag} 'out/${STACK_PLACEHOLDER}.json'`);
-  }
   const root = flags.outputsDir ?? DEFAULT_OUTPUTS_ROOT;
-  const named = flags.all ? [...new Set([...discoverStacks(root, "--all"), ...flags.stack])] : flags.stack;
-  const dup = named.find((s, i) => named.indexOf(s) !== i);
-  if (dup) throw new InputError(`--stack ${dup} is named twice`);
+  const named = fleetStackNames(flags, () => discoverStacks(root, "--all"), [["--outputs", flags.outputs], ["--declared", flags.declared]]);
+  const mysqlUrl = process.env.LIVE_INFRA_MYSQL_URL?.trim();
+  if (mysqlUrl) {
+    throw new InputError(
+      "LIVE_INFRA_MYSQL_URL names one server, but several stacks are read: unset it (each stack's database is then " +
+        "reached as its outputs file says), or run drift for that stack alone",
+    );
+  }
   const stacks: DriftFleetStack[] = named.map((stack) => {
     try {
       const outputs = readStackOutputs(flags.outputs ? forStack(flags.outputs, stack) : path.join(root, stack, "outputs.json"), stack);
@@ -131,7 +142,7 @@ async function driftFleet(flags: DriftFlags, credentials: { secretId: string; se
     stacks,
     credentials,
     endpoints: { apiEndpoint: flags.apiEndpoint, cosEndpoint: flags.cosEndpoint },
-    mysql: { url: env.LIVE_INFRA_MYSQL_URL?.trim() || undefined, password: env.LIVE_INFRA_MYSQL_PASSWORD },
+    mysql: { password: env.LIVE_INFRA_MYSQL_PASSWORD },
     skipSchema: !!flags.skipSchema,
     timeoutMs: flags.timeout,
     concurrency: flags.concurrency,
@@ -163,7 +174,7 @@ export function register(program: Command): void {
     .option("--all", "every stack under --outputs-dir that holds an outputs.json")
     .option("--outputs-dir <dir>", `folder of the stack folders (default ${DEFAULT_OUTPUTS_ROOT})`)
     .option("--concurrency <n>", `several stacks: how many are read at once (default ${DEFAULT_DRIFT_FLEET_CONCURRENCY})`, intOption("--concurrency", 1, 256))
-    .option("--rate-limit <n>", "pace every API action and COS operation at N requests/s (default: Tencent Cloud's documented per-action limits)", (v: string) => parseRateLimit(v))
+    .option("--rate-limit <n>", "pace every API action and COS operation at N requests/s (default: one stack is not paced; several stacks are paced at Tencent Cloud's documented per-action limits)", (v: string) => parseRateLimit(v))
     .option("--outputs <file>", "stack outputs file (default cdktf.out/stacks/<stack>/outputs.json)")
     .option("--declared <file>", "synthesized cdk.tf.json (default cdktf.out/stacks/<stack>/cdk.tf.json)")
     .addOption(new Option("--format <format>", "report format on stdout").choices([...DRIFT_FORMATS]).default("text"))
@@ -190,8 +201,8 @@ export function register(program: Command): void {
         if (flags.all || flags.stack.length > 1) return driftFleet(flags, { secretId, secretKey });
         const stack = flags.stack[0];
         const stackDefault = flags.outputsDir ? path.join(flags.outputsDir, stack, "outputs.json") : defaultOutputsFile(stack);
-        const outputs = readStackOutputs(flags.outputs ?? stackDefault, stack);
-        const declaredFile = flags.declared ?? path.join(path.dirname(stackDefault), "cdk.tf.json");
+        const outputs = readStackOutputs(flags.outputs ? forStack(flags.outputs, stack) : stackDefault, stack);
+        const declaredFile = flags.declared ? forStack(flags.declared, stack) : path.join(path.dirname(stackDefault), "cdk.tf.json");
         const declaration = loadDeclaration(declaredFile, outputs);
         const env = process.env;
         const report = await runDrift({

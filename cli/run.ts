@@ -63,3 +63,29 @@ export function stackNamesOption(flag = "--stack") {
   const one = stackNameOption(flag);
   return (value: string, prev: string[] = []): string[] => [...prev, one(value)];
 }
+
+/** What `{stack}` in a path flag is replaced by: each stack's name (fleet runs; one stack too). */
+export const STACK_PLACEHOLDER = "{stack}";
+
+/** `value` with {stack} replaced by `stack`. */
+export const forStack = (value: string, stack: string): string => value.split(STACK_PLACEHOLDER).join(stack);
+
+/**
+ * The stacks a fleet run names: every `--stack`, plus with `--all` every stack found by `discover`; a stack named
+ * twice is a usage error. Path flags given for several stacks must contain {stack}.
+ */
+export function fleetStackNames(
+  flags: { stack: string[]; all?: boolean },
+  discover: () => string[],
+  pathFlags: ReadonlyArray<readonly [string, string | undefined]>,
+): string[] {
+  const named = flags.all ? [...new Set([...discover(), ...flags.stack])] : flags.stack;
+  const dup = named.find((s, i) => named.indexOf(s) !== i);
+  if (dup) throw new InputError(`--stack ${dup} is named twice`);
+  for (const [flag, v] of pathFlags) {
+    if (v && !v.includes(STACK_PLACEHOLDER)) {
+      throw new InputError(`${flag} with several stacks must contain ${STACK_PLACEHOLDER} (replaced by each stack name), e.g. ${flag} 'out/${STACK_PLACEHOLDER}.json'`);
+    }
+  }
+  return named;
+}

@@ -45,7 +45,7 @@ import {
   useColor,
   verdictLine,
 } from "../validators";
-import { action, intOption, stackNamesOption } from "./run";
+import { action, fleetStackNames, forStack, intOption, STACK_PLACEHOLDER, stackNamesOption } from "./run";
 
 interface ValidateFlags {
   stack: string[];
@@ -198,11 +198,6 @@ async function confirm(lang: "zh" | "en"): Promise<boolean> {
   }
 }
 
-const STACK_PLACEHOLDER = "{stack}";
-
-/** `value` with {stack} replaced by `stack`. */
-const forStack = (value: string, stack: string) => value.split(STACK_PLACEHOLDER).join(stack);
-
 /** Reads one stack's inputs; what cannot be read becomes the stack's `error` (it is reported, the others run). */
 function loadFleetStack(stack: string, flags: ValidateFlags, root: string): FleetStackInput {
   const stackDir = path.join(root, stack);
@@ -223,12 +218,7 @@ function loadFleetStack(stack: string, flags: ValidateFlags, root: string): Flee
 /** Several stacks: load each, run them as a fleet, one report. */
 async function validateFleet(flags: ValidateFlags, credentials: { secretId: string; secretKey: string }): Promise<number> {
   const root = flags.outputsDir ?? DEFAULT_OUTPUTS_ROOT;
-  const named = flags.all ? [...new Set([...discoverStacks(root, "--all"), ...flags.stack])] : flags.stack;
-  const dup = named.find((s, i) => named.indexOf(s) !== i);
-  if (dup) throw new InputError(`--stack ${dup} is named twice`);
-  for (const [flag, v] of [["--outputs", flags.outputs], ["--declared", flags.declared]] as const) {
-    if (v && !v.includes(STACK_PLACEHOLDER)) throw new InputError(`${flag} with several stacks must contain ${STACK_PLACEHOLDER} (replaced by each stack name), e.g. ${flag} 'out/${STACK_PLACEHOLDER}.json'`);
-  }
+  const named = fleetStackNames(flags, () => discoverStacks(root, "--all"), [["--outputs", flags.outputs], ["--declared", flags.declared]]);
   if (!flags.backendDir && !flags.backendConfig) {
     throw new InputError(
       `with several stacks, name each stack's backend config: --backend-dir 'DIR/${STACK_PLACEHOLDER}' or --backend-config 'DIR/${STACK_PLACEHOLDER}.json' (${STACK_PLACEHOLDER} is replaced by each stack name)`,
@@ -270,7 +260,7 @@ export function register(program: Command): void {
     .option("--all", "every stack under --outputs-dir that holds an outputs.json")
     .option("--outputs-dir <dir>", `folder of the stack folders (default ${DEFAULT_OUTPUTS_ROOT})`)
     .option("--concurrency <n>", `several stacks: how many run at once (default ${DEFAULT_FLEET_CONCURRENCY})`, intOption("--concurrency", 1, 256))
-    .option("--rate-limit <n>", "pace every API action and COS operation at N requests/s (default: Tencent Cloud's documented per-action limits)", (v: string) => parseRateLimit(v))
+    .option("--rate-limit <n>", "pace every API action and COS operation at N requests/s (default: one stack is not paced; several stacks are paced at Tencent Cloud's documented per-action limits)", (v: string) => parseRateLimit(v))
     .option("--outputs <file>", "stack outputs file (default cdktf.out/stacks/<stack>/outputs.json)")
     .option("--declared <file>", "synthesized cdk.tf.json (default cdktf.out/stacks/<stack>/cdk.tf.json when present)")
     .option("--backend-dir <dir>", `backend root holding conf/OutDefine.php and conf/cdn.route.ini (default ${DEFAULT_BACKEND_DIR})`)

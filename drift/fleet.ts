@@ -8,6 +8,7 @@
  * else 0.
  */
 import { InputError } from "../common/errors";
+import { redact } from "../common/mask";
 import type { StackOutputs } from "../common/outputs";
 import { CosClient, TencentApiClient, resolveEndpoints } from "../validators/clients";
 import { RateLimiter, RateLimiterOptions, RateLimitStat } from "../validators/clients/rate-limit";
@@ -96,20 +97,29 @@ export async function runFleetDrift(o: DriftFleetOptions): Promise<DriftFleetRep
     const results = await mapLimit(o.stacks, concurrency, async (s): Promise<DriftReport | { stack: string; reason: string }> => {
       if (s.error !== undefined || !s.outputs || !s.declaration) return { stack: s.stack, reason: s.error ?? "no outputs or declaration" };
       o.onProgress?.({ stack: s.stack, state: "start", done, total: o.stacks.length });
-      const report = await runDrift({
-        stack: s.stack,
-        outputs: s.outputs,
-        declaration: s.declaration,
-        credentials: o.credentials,
-        endpoints: o.endpoints,
-        mysql: o.mysql,
-        skipSchema: o.skipSchema,
-        timeoutMs,
-        retry: o.retry,
-        env,
-        readers: o.readers,
-        clients,
-      });
+      let report: DriftReport;
+      try {
+        report = await runDrift({
+          stack: s.stack,
+          outputs: s.outputs,
+          declaration: s.declaration,
+          credentials: o.credentials,
+          endpoints: o.endpoints,
+          mysql: o.mysql,
+          skipSchema: o.skipSchema,
+          timeoutMs,
+          retry: o.retry,
+          env,
+          readers: o.readers,
+          clients,
+        });
+      } catch (err) {
+        // A stack whose own inputs are unusable (e.g. no db_password in its outputs) is not read; the others run.
+        if (!(err instanceof InputError)) throw err;
+        done++;
+        o.onProgress?.({ stack: s.stack, state: "done", done, total: o.stacks.length });
+        return { stack: s.stack, reason: redact(err.message, [o.credentials.secretKey]) };
+      }
       done++;
       o.onProgress?.({ stack: s.stack, state: "done", report, done, total: o.stacks.length });
       return report;

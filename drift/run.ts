@@ -26,6 +26,7 @@ import { ResourceCoverage, diffResource } from "./differ";
 import { NOT_READ, READERS } from "./readers";
 import { DriftReport, scrub, summarise } from "./report";
 import type { DeclaredResource, Finding, MysqlAccess, ReadContext, ReadError, ReadResult, Reader } from "./types";
+import { mapLimit } from "../common/map-limit";
 
 const mysql = lazyModule(() => require("mysql2/promise") as typeof Mysql);
 
@@ -102,17 +103,6 @@ function mysqlLogin(o: DriftOptions): MysqlLogin {
   };
 }
 
-/** Runs `tasks` with at most `limit` in flight. */
-async function pool<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await run(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 /** Rejects when `signal` aborts, whatever `p` still waits for. */
 function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -303,7 +293,7 @@ export async function runDrift(o: DriftOptions): Promise<DriftReport> {
       const batch = [...ready.map((a) => [a, false] as const), ...lookups.map((a) => [a, true] as const)];
       if (!batch.length) break;
       for (const [a] of batch) pending.delete(a);
-      await pool([...batch], o.concurrency ?? DEFAULT_CONCURRENCY, ([a, viaLookup]) => readOne(a, readers.find((r) => r.type === a.split(".")[0])!, viaLookup));
+      await mapLimit([...batch], o.concurrency ?? DEFAULT_CONCURRENCY, ([a, viaLookup]) => readOne(a, readers.find((r) => r.type === a.split(".")[0])!, viaLookup));
     }
   } finally {
     clearTimeout(timer);

@@ -151,8 +151,6 @@ export function discoverStacks(root: string = DEFAULT_OUTPUTS_ROOT, flag = "--al
   return stacks;
 }
 
-/** Runs `run` over `items` with at most `limit` in flight; results in input order. */
-
 /**
  * Validates every stack of `opts.stacks` (those with an `error` are reported as not validated) and resolves with
  * the fleet report. Clients are shared (one per credential pair), requests are paced per action, at most

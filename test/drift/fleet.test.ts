@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 /** `live-infra drift ARGS` in-process; `{ process: true }` spawns the built CLI instead. */
-function drift(args: string[], opts: { process?: boolean } = {}): Promise<CliRun> {
+function drift(args: string[], opts: { process?: boolean; env?: Record<string, string> } = {}): Promise<CliRun> {
   const env: Record<string, string | undefined> = { ...process.env, TENCENTCLOUD_SECRET_ID: OWNER.secretId, TENCENTCLOUD_SECRET_KEY: OWNER.secretKey };
   for (const v of ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "LIVE_INFRA_API_ENDPOINT", "LIVE_INFRA_COS_ENDPOINT", "LIVE_INFRA_MYSQL_URL", "LIVE_INFRA_MYSQL_PASSWORD", "GITHUB_STEP_SUMMARY"]) {
     delete env[v];
@@ -59,7 +59,7 @@ function drift(args: string[], opts: { process?: boolean } = {}): Promise<CliRun
   // Each run starts with empty sandbox windows, as its own limiter does: in-process runs follow each other faster
   // than processes, and the previous run's requests would otherwise be refused and retried.
   sb.rateLimits.reset();
-  return (opts.process ? runCli : runCliInProcess)(["drift", ...args], env);
+  return (opts.process ? runCli : runCliInProcess)(["drift", ...args], { ...env, ...opts.env });
 }
 
 const common = () => ["--outputs-dir", root, "--api-endpoint", sb.api, "--cos-endpoint", sb.cos, "--skip-schema", "--lang", "en", "--rate-limit", "5"];
@@ -114,6 +114,29 @@ it("drift found beside an unreadable resource is still counted and named as drif
   const doc = JSON.parse(r.stdout);
   expect(doc.summary).toMatchObject({ stacks: 2, inSync: 0, drifted: 1, unreadable: 2, notRead: 0 });
   expect(r.stderr.trim().split("\n").pop()).toMatch(new RegExp(`^Fleet: 2 stacks, 0 in sync, 1 drifted \\(${names[1]}\\), 2 could not be read`));
+}, 60_000);
+
+it("one stack's unusable outputs (no db_password) make it 'not read' while the others are still read; {stack} works for one stack too", async () => {
+  const alt = path.join(tmp, "alt");
+  for (const n of names) {
+    fs.mkdirSync(path.join(alt, n), { recursive: true });
+    fs.copyFileSync(path.join(root, n, "cdk.tf.json"), path.join(alt, n, "cdk.tf.json"));
+    const out = JSON.parse(fs.readFileSync(path.join(root, n, "outputs.json"), "utf8"));
+    if (n === names[1]) for (const stackOutputs of Object.values(out) as Array<Record<string, unknown>>) delete stackOutputs.db_password;
+    fs.writeFileSync(path.join(alt, n, "outputs.json"), JSON.stringify(out));
+  }
+  const paths = ["--outputs", path.join(alt, "{stack}", "outputs.json"), "--declared", path.join(alt, "{stack}", "cdk.tf.json")];
+  const noSkip = common().filter((a) => a !== "--skip-schema");
+  const r = await drift([...names.flatMap((n) => ["--stack", n]), ...noSkip, ...paths, "--format", "json"]);
+  expect(r.code).toBe(2);
+  const doc = JSON.parse(r.stdout);
+  expect(doc.stacks.map((x: { stack: string }) => x.stack)).toEqual([names[0]]);
+  expect(doc.notRead).toEqual([{ stack: names[1], reason: expect.stringContaining("db_password") }]);
+  const one = await drift(["--stack", names[0], ...common(), ...paths, "--format", "json"]);
+  expect(JSON.parse(one.stdout).stack).toBe(names[0]);
+  const env = await drift([...names.flatMap((n) => ["--stack", n]), ...common()], { env: { LIVE_INFRA_MYSQL_URL: "mysql://root@127.0.0.1:1/" } });
+  expect(env.code).toBe(2);
+  expect(env.stderr).toContain("LIVE_INFRA_MYSQL_URL names one server, but several stacks are read");
 }, 60_000);
 
 it("a stack whose inputs cannot be read is listed as not read and makes the fleet exit 2; usage errors exit 2", async () => {
