@@ -6,6 +6,9 @@
  * signal, a terminal, stdout holding nothing but the report when other code prints) stays with `runCli`.
  *
  * Runs are serialized: process.env, the working folder, process.exitCode and the two streams are process-wide.
+ * The environment is swapped for JavaScript only (jest gives each test file its own copy of process.env): what Node
+ * reads from the real environment — os.tmpdir(), os.homedir(), a child spawned without `env` — sees the worker's.
+ * Tests that need those to differ use runCli.
  * Nothing is read from stdin (as with runCli's "ignore").
  */
 import { Console } from "console";
