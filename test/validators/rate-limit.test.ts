@@ -7,9 +7,11 @@
  */
 import * as http from "http";
 import { AddressInfo } from "net";
-import { RetryCounter, TencentApiClient, resolveEndpoints, retrying } from "../../validators/clients";
+import { InputError } from "../../common/errors";
+import { CloudError, RetryCounter, TencentApiClient, resolveEndpoints, retrying } from "../../validators/clients";
+import { CosClient } from "../../validators/clients/cos";
 import { DEFAULT_ACTION_LIMIT, DOCUMENTED_LIMITS, RateLimiter, parseRateLimit } from "../../validators/clients/rate-limit";
-import { withRegion } from "../../validators/clients/tencent-api";
+import { withRegion, withSignal } from "../../validators/clients/tencent-api";
 
 describe("limits", () => {
   it("documented table, 20/s default, COS unpaced unless overridden, per-action overrides", () => {
@@ -26,8 +28,12 @@ describe("limits", () => {
     expect(() => new RateLimiter({ override: 0 })).toThrow(/positive/);
     expect(() => new RateLimiter({ windowMs: 0 })).toThrow(/windowMs must be a positive number/);
     expect(parseRateLimit("20")).toBe(20);
-    expect(() => parseRateLimit("fast")).toThrow(/--rate-limit must be a positive number/);
-    expect(() => parseRateLimit("-1")).toThrow(/--rate-limit/);
+    expect(parseRateLimit("1")).toBe(1);
+    expect(parseRateLimit("100000")).toBe(100000);
+    for (const bad of ["0", "1.5", "1e-10", "0.0000000001", "1e9", "100001", "abc", "fast", "-1", ""]) {
+      expect(() => parseRateLimit(bad)).toThrow(InputError);
+      expect(() => parseRateLimit(bad)).toThrow(/^--rate-limit must be a whole number of requests per second from 1 to 100000/);
+    }
   });
 });
 
@@ -81,6 +87,28 @@ describe("pacing", () => {
       ["live.DescribeLiveDomain", 30],
       ["cam.GetUser", 15],
     ]);
+  });
+
+  it("a waiter whose signal aborts leaves the queue at once, takes no slot, and those behind it keep their turn", async () => {
+    const l = new RateLimiter({ override: 1, windowMs: W });
+    const t0 = Date.now();
+    const first = await l.acquire("cam", "GetUser", "AKIDa");
+    const ac = new AbortController();
+    const reason = new Error("check timed out");
+    const aborted = l.acquire("cam", "GetUser", "AKIDa", ac.signal);
+    const next = at(l, t0, "cam", "GetUser");
+    setTimeout(() => ac.abort(reason), 20);
+    await expect(aborted).rejects.toBe(reason);
+    expect(Date.now() - t0).toBeLessThan(W / 2);
+    first();
+    // The one behind the aborted waiter gets the slot a window after the first answer, not two.
+    const granted = await next;
+    expect(granted).toBeGreaterThanOrEqual(W - 10);
+    expect(granted).toBeLessThan(1.6 * W);
+    // Already aborted: rejects without waiting (an AbortError when the reason is not an Error).
+    const gone = new AbortController();
+    gone.abort();
+    await expect(l.acquire("cam", "GetUser", "AKIDa", gone.signal)).rejects.toMatchObject({ name: "AbortError" });
   });
 
   it("COS is not paced without an override (but counted)", async () => {
@@ -158,6 +186,29 @@ describe("in the API client", () => {
     ]);
   });
 
+  it("a request aborted while waiting for its slot is never sent, fails like a timeout, and frees nothing it did not hold", async () => {
+    const limiter = new RateLimiter({ override: 1, windowMs: W });
+    const api = client(limiter);
+    try {
+      await api.request("cam", "GetUser", {}); // loads the SDK and takes the window's one slot
+      const t0 = Date.now();
+      const ac = new AbortController();
+      const queued = withSignal(api, ac.signal).request("cam", "GetUser", {});
+      setTimeout(() => ac.abort(new Error("timeout")), 20);
+      const err = await queued.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CloudError);
+      expect(err).toMatchObject({ code: "Aborted", kind: "timeout", service: "cam", operation: "GetUser" });
+      expect(Date.now() - t0).toBeLessThan(W / 2);
+      // The next request leaves when the first one's window ends, not a window after the aborted one.
+      await api.request("cam", "GetUser", {});
+      expect(Date.now() - t0).toBeLessThan(1.6 * W);
+      await new Promise((r) => setTimeout(r, W + 50));
+    } finally {
+      api.close();
+    }
+    expect(seen.map((s) => s.action)).toEqual(["GetUser", "GetUser"]);
+  });
+
   it("one shared client serves stacks in different regions (withRegion), a request's own region still wins", async () => {
     const api = client(new RateLimiter(), "");
     try {
@@ -168,5 +219,33 @@ describe("in the API client", () => {
       api.close();
     }
     expect(seen.map((s) => s.region)).toEqual(["ap-shanghai", "ap-beijing", "ap-chengdu"]);
+  });
+});
+
+describe("in the COS client", () => {
+  it("a call that fails before its request exists (the SDK cannot be built) frees its slot at once", async () => {
+    const cos = new CosClient({
+      secretId: "AKIDrateLimitTest000000000000000002",
+      secretKey: "rateLimitTestSecretKey0000000002",
+      endpoints: resolveEndpoints({ cosEndpoint: "http://127.0.0.1:9" }, {}),
+      rateLimiter: new RateLimiter({ override: 1, windowMs: W }),
+    });
+    const boom = new Error("cannot build the SDK");
+    (cos as unknown as { newSdk: () => never }).newSdk = () => {
+      throw boom;
+    };
+    try {
+      const t0 = Date.now();
+      await expect(cos.headBucket({ bucket: "b-1250000000", region: "ap-guangzhou" })).rejects.toBe(boom);
+      // A leaked slot would keep the second call waiting for ever (limit 1); a freed one lets it go a window later.
+      await expect(cos.headBucket({ bucket: "b-1250000000", region: "ap-guangzhou" })).rejects.toBe(boom);
+      expect(Date.now() - t0).toBeLessThan(1.6 * W);
+      // A view with an aborted signal is refused before anything is built, with the timeout kind.
+      const ac = new AbortController();
+      ac.abort(new Error("timeout"));
+      await expect(cos.withSignal(ac.signal).headBucket({ bucket: "b-1250000000", region: "ap-guangzhou" })).rejects.toMatchObject({ code: "Aborted", kind: "timeout" });
+    } finally {
+      cos.close();
+    }
   });
 });

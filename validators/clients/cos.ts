@@ -20,7 +20,7 @@ import { redact } from "../../common/mask";
 import { CloudError, CloudErrorKind, cosErrorKind, transportCode, transportKind } from "./errors";
 import { Endpoints, createAgent, endpointPort } from "./endpoints";
 import type { RateLimiter } from "./rate-limit";
-import { DEFAULT_TIMEOUT_MS } from "./tencent-api";
+import { DEFAULT_TIMEOUT_MS, abortedError } from "./tencent-api";
 
 export interface CosClientOptions {
   secretId: string;
@@ -133,7 +133,10 @@ export class CosClient {
   private readonly agent: http.Agent;
   private readonly refusing: http.Agent;
   private readonly timeoutMs: number;
-  private closed = false;
+  /** Shared with the views {@link withSignal} makes, so closing any of them closes all. */
+  private readonly state = { closed: false };
+  /** The caller's abort signal of a {@link withSignal} view. */
+  private signal: AbortSignal | undefined;
 
   constructor(private readonly opts: CosClientOptions) {
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -161,13 +164,38 @@ export class CosClient {
   /** Runs one SDK call as exactly one HTTP request, in a rate-limiter slot when paced; maps failures to CloudError. */
   private run<T>(operation: string, call: (sdk: COS) => Promise<T>): Promise<T> {
     const limiter = this.opts.rateLimiter;
-    if (!limiter || this.closed) return this.runNow(operation, call);
-    // The wait for a slot is not part of the request's own time bound; the slot is freed when the answer is in.
-    return limiter.acquire("cos", operation, this.opts.rateLimitAccount ?? this.opts.secretId).then((release) => this.runNow(operation, call).finally(release));
+    if (!limiter || this.state.closed) return this.runNow(operation, call);
+    // The wait for a slot is not part of the request's own time bound; the slot is freed when the answer is in (or
+    // when nothing could be sent: a synchronous failure before the request exists frees it at once).
+    return limiter.acquire("cos", operation, this.opts.rateLimitAccount ?? this.opts.secretId, this.signal).then(
+      (release) => {
+        let sent: Promise<T> | undefined;
+        try {
+          sent = this.runNow(operation, call);
+          return sent.finally(release);
+        } finally {
+          if (!sent) release();
+        }
+      },
+      (err) => {
+        throw abortedError(err, "cos", operation);
+      },
+    );
+  }
+
+  /**
+   * A view of this client whose calls carry `signal` (a check's or a run's): once aborted, a call still waiting for
+   * a rate-limit slot is never sent and rejects with a CloudError of kind `timeout` (code `Aborted`). Shares the
+   * client's agents and state.
+   */
+  withSignal(signal: AbortSignal): CosClient {
+    const view = Object.create(this) as CosClient;
+    view.signal = signal;
+    return view;
   }
 
   private runNow<T>(operation: string, call: (sdk: COS) => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new CloudError({ code: "ClientClosed", message: "the COS client was closed", kind: "client", service: "cos", operation }));
+    if (this.state.closed) return Promise.reject(new CloudError({ code: "ClientClosed", message: "the COS client was closed", kind: "client", service: "cos", operation }));
     const sdk = this.newSdk();
     let attempts = 0;
     let first: Attempt | undefined;
@@ -406,7 +434,7 @@ export class CosClient {
 
   /** Destroys the agents' sockets; further calls fail with code `ClientClosed`. Idempotent. */
   close(): void {
-    this.closed = true;
+    this.state.closed = true;
     this.agent.destroy();
     this.refusing.destroy();
   }

@@ -17,7 +17,8 @@
  * event-loop delays), no one-second window there ever holds more than N. Pacing by departure times alone (a token
  * bucket such as the `limiter` package, or `bottleneck`'s reservoir) cannot promise that: a request that reaches
  * the server 30 ms late shares its second with the next N, and the sandbox's limit refused one in a test run.
- * Waiting requests leave in arrival order. Every attempt takes a slot, retries included (the clients call
+ * Waiting requests leave in arrival order; one whose caller's signal aborts (a check that timed out) leaves the queue
+ * unsent, holding no slot. Every attempt takes a slot, retries included (the clients call
  * {@link RateLimiter.acquire} per HTTP request and release the slot when the answer or the failure arrives).
  * Throttling answers are still possible (other processes share the account) and are retried by the retry policy
  * (clients/retry.ts).
@@ -42,9 +43,22 @@ class SlidingWindow {
     private readonly windowMs: number,
   ) {}
 
-  acquire(): Promise<() => void> {
-    return new Promise((resolve) => {
-      this.waiting.push(() => resolve(this.releaser()));
+  /** Resolves with the slot's release function; an abort of `signal` while waiting rejects and leaves the queue. */
+  acquire(signal?: AbortSignal): Promise<() => void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(abortReason(signal));
+      const onAbort = () => {
+        const i = this.waiting.indexOf(grant);
+        if (i < 0) return; // already granted
+        this.waiting.splice(i, 1);
+        reject(abortReason(signal!));
+      };
+      const grant = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve(this.releaser());
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiting.push(grant);
       this.pump();
     });
   }
@@ -78,6 +92,12 @@ class SlidingWindow {
       }, wait);
     }
   }
+}
+
+/** The signal's reason when it is an Error, else an AbortError. */
+function abortReason(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r : Object.assign(new Error(r === undefined ? "aborted" : String(r)), { name: "AbortError", code: "ABORT_ERR" });
 }
 
 /** Requests per second per action when the action's page documents nothing higher. */
@@ -168,9 +188,10 @@ export class RateLimiter {
   /**
    * Waits for a slot of (`account`, `service`, `action`), counts the request and resolves with the function to call
    * once its answer (or failure) has arrived. `account` identifies whose limit it is (the SecretId; only a hash of
-   * it is kept).
+   * it is kept). When `signal` aborts while the request waits, rejects with the signal's reason (an Error) and the
+   * request leaves the queue without taking a slot.
    */
-  async acquire(service: string, action: string, account = ""): Promise<() => void> {
+  async acquire(service: string, action: string, account = "", signal?: AbortSignal): Promise<() => void> {
     const name = `${service}.${action}`;
     const limit = this.limitOf(service, action);
     let stat = this.counts.get(name);
@@ -184,9 +205,11 @@ export class RateLimiter {
     let w = this.windows.get(key);
     if (!w) this.windows.set(key, (w = new SlidingWindow(Math.max(1, Math.floor(limit)), ((this.opts.windowMs ?? RATE_WINDOW_MS) * Math.max(1, Math.floor(limit))) / limit)));
     const t0 = Date.now();
-    const release = await w.acquire();
-    stat.waitedMs += Date.now() - t0;
-    return release;
+    try {
+      return await w.acquire(signal);
+    } finally {
+      stat.waitedMs += Date.now() - t0;
+    }
   }
 
   /** Requests made per action so far (every attempt), busiest first. */
@@ -210,11 +233,17 @@ function accountKey(account: string): string {
   return account ? createHash("sha256").update(account).digest("hex").slice(0, 16) : "";
 }
 
-/** Parses `--rate-limit N` (a positive number of requests per second); throws an InputError naming the flag. */
+/** Highest `--rate-limit`, requests per second. */
+export const MAX_RATE_LIMIT = 100_000;
+
+/**
+ * Parses `--rate-limit N`: a whole number of requests per second from 1 to {@link MAX_RATE_LIMIT}; throws an
+ * InputError naming the flag.
+ */
 export function parseRateLimit(value: string, flag = "--rate-limit"): number {
-  const n = Number(value);
-  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(n) || n <= 0 || n > 100_000) {
-    throw new InputError(`${flag} must be a positive number of requests per second, at most 100000 (got "${value}")`);
+  const n = /^\s*\d{1,6}\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_RATE_LIMIT) {
+    throw new InputError(`${flag} must be a whole number of requests per second from 1 to ${MAX_RATE_LIMIT} (got "${value}")`);
   }
   return n;
 }

@@ -47,6 +47,11 @@ export interface TencentApiClientOptions {
 export interface ApiRequestOptions {
   /** Overrides the client's region for this request. */
   region?: string;
+  /**
+   * The caller's abort signal (a check's or a run's): once aborted, a request still waiting for a rate-limit slot
+   * leaves the queue unsent and rejects with a CloudError of kind `timeout` (code `Aborted`).
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -101,7 +106,14 @@ export class TencentApiClient {
     if (!(service in API_VERSIONS)) throw new CloudError({ code: "UnknownService", message: `unknown API service "${service}"`, kind: "client", service, operation: action });
     const client = this.client(service, options.region ?? this.opts.region ?? "");
     // The wait for a slot is not part of the request's own time bound; the slot is freed when the answer is in.
-    const release = this.opts.rateLimiter ? await this.opts.rateLimiter.acquire(service, action, this.opts.rateLimitAccount ?? this.opts.secretId) : undefined;
+    let release: (() => void) | undefined;
+    if (this.opts.rateLimiter) {
+      try {
+        release = await this.opts.rateLimiter.acquire(service, action, this.opts.rateLimitAccount ?? this.opts.secretId, options.signal);
+      } catch (err) {
+        throw abortedError(err, service, action);
+      }
+    }
     if (this.closed) {
       release?.();
       throw new CloudError({ code: "ClientClosed", message: "the API client was closed", kind: "client", service, operation: action });
@@ -150,6 +162,29 @@ export class TencentApiClient {
     this.agent.destroy();
     this.clients.clear();
   }
+}
+
+/** The CloudError for a request whose caller aborted it before it was sent (while it waited for a slot). */
+export function abortedError(reason: unknown, service: string, operation: string): CloudError {
+  const why = reason instanceof Error ? reason.message : String(reason);
+  return new CloudError({ code: "Aborted", message: `not sent: aborted while waiting for a rate-limit slot (${why})`, kind: "timeout", service, operation });
+}
+
+/**
+ * A view of `client` whose requests carry `signal` (a request's own `signal` still wins): a check's requests still
+ * waiting for a rate-limit slot when the check is aborted are never sent.
+ */
+export function withSignal<T extends Pick<TencentApiClient, "request">>(client: T, signal: AbortSignal): T {
+  return new Proxy(client, {
+    get(t, prop, receiver) {
+      if (prop === "request") {
+        return (service: ApiService, action: string, params: object = {}, options: ApiRequestOptions = {}) =>
+          t.request(service, action, params, { ...options, signal: options.signal ?? signal });
+      }
+      const v = Reflect.get(t, prop, receiver);
+      return typeof v === "function" ? v.bind(t) : v;
+    },
+  });
 }
 
 /**
