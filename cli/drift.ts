@@ -174,7 +174,7 @@ export function register(program: Command): void {
     .option("--all", "every stack under --outputs-dir that holds an outputs.json")
     .option("--outputs-dir <dir>", `folder of the stack folders (default ${DEFAULT_OUTPUTS_ROOT})`)
     .option("--concurrency <n>", `several stacks: how many are read at once (default ${DEFAULT_DRIFT_FLEET_CONCURRENCY})`, intOption("--concurrency", 1, 256))
-    .option("--rate-limit <n>", "pace every API action and COS operation at N requests/s (default: one stack is not paced; several stacks are paced at Tencent Cloud's documented per-action limits)", (v: string) => parseRateLimit(v))
+    .option("--rate-limit <n>", "pace every API action and COS operation at N requests/s, a whole number 1–100000 (default: one stack is not paced; several stacks are paced at Tencent Cloud's documented per-action limits)", (v: string) => parseRateLimit(v))
     .option("--outputs <file>", "stack outputs file (default cdktf.out/stacks/<stack>/outputs.json)")
     .option("--declared <file>", "synthesized cdk.tf.json (default cdktf.out/stacks/<stack>/cdk.tf.json)")
     .addOption(new Option("--format <format>", "report format on stdout").choices([...DRIFT_FORMATS]).default("text"))

@@ -20,7 +20,7 @@ import {
   withRetry,
 } from "../validators/clients";
 import type { RateLimiter } from "../validators/clients/rate-limit";
-import { withRegion } from "../validators/clients/tencent-api";
+import { withRegion, withSignal } from "../validators/clients/tencent-api";
 import type { Declaration } from "./declared";
 import { ResourceCoverage, diffResource } from "./differ";
 import { NOT_READ, READERS } from "./readers";
@@ -153,8 +153,8 @@ export async function runDrift(o: DriftOptions): Promise<DriftReport> {
   const ctx: ReadContext = {
     stack: o.stack,
     outputs: o.outputs,
-    api: retrying(api, scope),
-    cos: retrying(cos, scope),
+    api: retrying(withSignal(api, run.signal), scope),
+    cos: retrying(cos.withSignal(run.signal), scope),
     signal: run.signal,
     shared<T>(key: string, load: () => Promise<T>): Promise<T> {
       let p = shared.get(key) as Promise<T> | undefined;

@@ -13,7 +13,7 @@ import { createHash } from "crypto";
 import { CosClient, Endpoints, RetryCounter, RetryPolicy, TencentApiClient, retrying, withRetry } from "./clients";
 import type { RateLimiter } from "./clients/rate-limit";
 import { DEFAULT_RESOLVE_TIMEOUT_MS, ResolveOverrides, Resolver } from "./clients/resolve";
-import { withRegion } from "./clients/tencent-api";
+import { withRegion, withSignal } from "./clients/tencent-api";
 import type { CheckContext, SharedClients } from "./types";
 
 const mysql = lazyModule(() => require("mysql2/promise") as typeof Mysql);
@@ -179,18 +179,19 @@ export class RunResources {
     const checkScope = { signal, policy, counter: retries };
     // Shared probes outlive whichever check started them: they stop with the run and count for no check.
     const runScope = { signal: this.runAbort.signal, policy };
-    const sharedApi = retrying(this.api, runScope);
-    const sharedCosControl = retrying(this.cosControl, runScope);
-    const sharedCosBackend = retrying(this.cosBackend, runScope);
+    const sharedApi = retrying(withSignal(this.api, runScope.signal), runScope);
+    const sharedCosControl = retrying(this.cosControl.withSignal(runScope.signal), runScope);
+    const sharedCosBackend = retrying(this.cosBackend.withSignal(runScope.signal), runScope);
     const ctx: CheckContext = {
       checkId,
       stack: this.opts.stack,
       outputs: this.opts.outputs,
       backend: this.opts.backend,
       declared: this.opts.declared,
-      api: retrying(this.api, checkScope),
-      cosControl: retrying(this.cosControl, checkScope),
-      cosBackend: retrying(this.cosBackend, checkScope),
+      // The check's signal also reaches requests still waiting for a rate-limit slot: a stopped check sends nothing more.
+      api: retrying(withSignal(this.api, signal), checkScope),
+      cosControl: retrying(this.cosControl.withSignal(signal), checkScope),
+      cosBackend: retrying(this.cosBackend.withSignal(signal), checkScope),
       db: () => this.db(),
       shared: <T>(key: string, probe: (c: SharedClients) => Promise<T>) =>
         this.shared(key, () => probe({ api: sharedApi, cosControl: sharedCosControl, cosBackend: sharedCosBackend })),
