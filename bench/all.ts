@@ -44,6 +44,9 @@ const BENCHES: readonly Bench[] = [
 ];
 const NAMES = BENCHES.map((b) => b.name);
 
+/** Longest one bench script may run (the soak's 200 rounds take ≈ 6 min on 2 cores; `npm run bench` runs 40). */
+const BENCH_TIMEOUT_MS = 15 * 60_000;
+
 /** Runs one bench script with --json; its stderr passes through, its last stdout line is the report. */
 function runBench(b: Bench, args: string[]): Promise<BenchReport> {
   const file = path.join(__dirname, b.script);
@@ -51,9 +54,17 @@ function runBench(b: Bench, args: string[]): Promise<BenchReport> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...(b.node ?? []), file, ...args, "--json"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] });
     const out: Buffer[] = [];
+    let timedOut = false;
+    // A hung bench must not hang `npm run bench`: it is killed and reported.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, BENCH_TIMEOUT_MS);
     child.stdout.on("data", (c: Buffer) => out.push(c));
     child.on("error", (err) => resolve({ bench: b.name, command, figures: [], errors: [`could not start: ${err.message}`] }));
     child.on("close", (code) => {
+      clearTimeout(timer);
+      if (timedOut) return resolve({ bench: b.name, command, figures: [], errors: [`no exit within ${BENCH_TIMEOUT_MS / 1000} s (killed)`] });
       const last = Buffer.concat(out).toString("utf8").trim().split("\n").slice(-1)[0] ?? "";
       try {
         const r = JSON.parse(last) as BenchReport;
