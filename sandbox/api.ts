@@ -19,6 +19,7 @@
 import type { IncomingMessage, ServerResponse } from "http";
 import { randomUUID, timingSafeEqual } from "crypto";
 import { maskSecretId } from "../common/mask";
+import { getOwn, hasOwn } from "../common/records";
 import { SandboxContext } from "./context";
 import { Credential, State, findCredential, isAllowed } from "./state";
 import { ApiError, ServiceDef, Spec } from "./api-types";
@@ -36,8 +37,8 @@ export const SERVICES: Record<string, ServiceDef> = { live: LIVE, cdb: CDB, cam:
 
 /** True when the sandbox emulates `action` (in `service`, or in any service when it is undefined). */
 export function isEmulatedAction(service: string | undefined, action: string): boolean {
-  const has = (s: ServiceDef | undefined) => !!s && Object.hasOwn(s.actions, action);
-  return service === undefined ? Object.values(SERVICES).some(has) : has(SERVICES[service]);
+  const has = (s: ServiceDef | undefined) => !!s && hasOwn(s.actions, action);
+  return service === undefined ? Object.values(SERVICES).some(has) : has(getOwn(SERVICES, service) as ServiceDef | undefined);
 }
 
 const MAX_BODY = 10 * 1024 * 1024;

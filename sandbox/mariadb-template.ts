@@ -1,30 +1,44 @@
 /**
  * The initialised MariaDB data directory, built once per user and copied for each launch.
  *
- * `mariadb-install-db` costs about a CPU-second, so its result is kept in a per-user cache folder:
- * `$LIVE_INFRA_CACHE_DIR`, else `$XDG_CACHE_HOME/live-demo-infra`, else `~/.cache/live-demo-infra`. One template per
- * key — the `mariadbd --version` string plus the install options — in `mariadb-<version>-<hash>/`, holding `data/`
- * and `template.json` (the key and every file's size). A template is built in a temp sibling (`.building-*`) and
- * renamed into place, so readers never see half of one; when two processes race, the first rename wins and the other
- * uses it. A template whose marker is missing or does not match (a file gone or resized) is moved aside and rebuilt.
- * Deleting the cache folder is always safe.
+ * `mariadb-install-db` costs about a CPU-second, so its result is kept in `mariadb-templates/` of the per-user cache
+ * folder (common/cache-dir.ts: `$LIVE_INFRA_CACHE_DIR`, else `$XDG_CACHE_HOME/live-demo-infra`, else
+ * `~/.cache/live-demo-infra`); nothing outside that subfolder is read, written or deleted. One template per key — the
+ * `mariadbd --version` string plus the install options — in `mariadb-<version>-<hash>/`, holding `data/` and
+ * `template.json` (the key and every file's size); `versions.json` remembers version strings. A template is built in a
+ * temp sibling (`.building-<pid>-<hex>`) and renamed into place, so readers never see half of one; when two processes
+ * race, the first rename wins and the other uses it. A template whose marker is missing or does not match (a file
+ * gone or resized) is moved aside (`.trash-<pid>-<hex>`) and rebuilt. Temp folders and `versions.json.<pid>.<hex>`
+ * files left by a killed process are removed after 15 minutes, templates of other keys built over 30 days ago on the
+ * next build. Deleting the cache folder is always safe.
  */
 import { spawn } from "child_process";
-import { createHash, randomBytes } from "crypto";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { cacheDir } from "../common/cache-dir";
+import { shortHash } from "../common/hash";
 
 export { CACHE_DIR_ENV } from "../common/cache-dir";
 
 /** Bumped when the template layout changes (old templates are then ignored). */
-const TEMPLATE_FORMAT = 1;
+const TEMPLATE_FORMAT = 2;
 const MARKER = "template.json";
-/** Leftover `.building-*` / `.trash-*` folders older than this were abandoned by a killed process. */
+/** Temp folders and files of ours older than this were abandoned by a killed process. */
 const STALE_MS = 15 * 60_000;
+/** Templates of other keys whose marker is older than this are removed when a template is built. */
+const OLD_TEMPLATE_MS = 30 * 24 * 3600_000;
+/** Exactly the names this module gives temp folders (`tempName`) and temp files (`writeAtomically`), and templates. */
+const TEMP_DIR_RE = /^\.(?:building|trash)-\d+-[0-9a-f]{8}$/;
+const TEMP_FILE_RE = /^versions\.json\.\d+\.[0-9a-f]{8}$/;
+const TEMPLATE_RE = /^mariadb-[0-9A-Za-z_.]+-[0-9a-z]{12}$/;
 
-/** The cache folder (not created here): the package's per-user cache (common/cache-dir.ts). */
-export const cacheRoot = cacheDir;
+/** The folder this module owns (not created here): `mariadb-templates/` in the package's per-user cache. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(cacheDir(env), "mariadb-templates");
+}
+
+const tempName = (root: string, kind: "building" | "trash") => path.join(root, `.${kind}-${process.pid}-${randomBytes(4).toString("hex")}`);
 
 /** What a template is made from. */
 export interface TemplateSpec {
@@ -142,7 +156,7 @@ export function isValidTemplate(dir: string, version: string, options: string[])
 
 /** Moves a folder out of the way atomically, then deletes it (another process may have done either already). */
 function discard(root: string, dir: string): void {
-  const trash = path.join(root, `.trash-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const trash = tempName(root, "trash");
   try {
     fs.renameSync(dir, trash);
   } catch (err) {
@@ -152,22 +166,35 @@ function discard(root: string, dir: string): void {
   fs.rmSync(trash, { recursive: true, force: true });
 }
 
-/** Removes `.building-*` / `.trash-*` folders left by processes killed long ago. */
-function pruneStale(root: string): void {
+/**
+ * Removes what processes killed long ago left (temp folders, temp files: only our exact names and kinds), and
+ * templates other than `keep` whose marker is over 30 days old.
+ */
+function pruneStale(root: string, keep: string): void {
+  const now = Date.now();
   for (const name of fs.readdirSync(root)) {
-    if (!name.startsWith(".building-") && !name.startsWith(".trash-")) continue;
     const p = path.join(root, name);
     try {
-      if (Date.now() - fs.statSync(p).mtimeMs > STALE_MS) fs.rmSync(p, { recursive: true, force: true });
+      if (TEMP_DIR_RE.test(name)) {
+        const st = fs.lstatSync(p);
+        if (st.isDirectory() && now - st.mtimeMs > STALE_MS) fs.rmSync(p, { recursive: true, force: true });
+      } else if (TEMP_FILE_RE.test(name)) {
+        const st = fs.lstatSync(p);
+        if (st.isFile() && now - st.mtimeMs > STALE_MS) fs.rmSync(p, { force: true });
+      } else if (TEMPLATE_RE.test(name) && p !== keep) {
+        if (!fs.lstatSync(p).isDirectory()) continue;
+        if (now - fs.lstatSync(path.join(p, MARKER)).mtimeMs > OLD_TEMPLATE_MS) discard(root, p);
+      }
     } catch {
-      /* raced with its owner or another pruner */
+      /* raced with its owner or another pruner, or no marker (an old one is then left alone) */
     }
   }
 }
 
 /** Builds one into a temp sibling and renames it into place; returns the marker of ours or of a racing process's. */
 async function build(root: string, finalDir: string, version: string, spec: TemplateSpec): Promise<{ marker: Marker; ours: boolean }> {
-  const building = fs.mkdtempSync(path.join(root, `.building-${path.basename(finalDir)}-`));
+  const building = tempName(root, "building");
+  fs.mkdirSync(building, { mode: 0o700 });
   spec.track?.(building, true);
   try {
     const scratch = path.join(building, "tmp");
@@ -214,7 +241,7 @@ export async function obtainTemplate(spec: TemplateSpec, root: string = cacheRoo
   } catch (err) {
     throw isFsError(err) ? unusable(root, err) : err;
   }
-  const hash = createHash("sha256").update(JSON.stringify([TEMPLATE_FORMAT, version, spec.options])).digest("hex").slice(0, 12);
+  const hash = shortHash(JSON.stringify([TEMPLATE_FORMAT, version, spec.options]), 12);
   const release = /Ver\s+([0-9][\w.]*)/.exec(version)?.[1] ?? "unknown";
   const finalDir = path.join(root, `mariadb-${release}-${hash}`);
   const template = (marker: Marker, built: boolean): Template => ({
@@ -230,7 +257,7 @@ export async function obtainTemplate(spec: TemplateSpec, root: string = cacheRoo
   if (inFlight) return { ...(await inFlight), built: false };
   const job = (async (): Promise<Template> => {
     try {
-      pruneStale(root);
+      pruneStale(root, finalDir);
       if (fs.existsSync(finalDir)) {
         const raced = readValidMarker(finalDir, version, spec.options);
         if (raced) return template(raced, false);

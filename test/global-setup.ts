@@ -29,7 +29,8 @@ export interface RunTmpdir {
  * folder (`<run>/lim-XXXXXX.sock`) would pass the ~107-byte unix socket limit; then /tmp.
  */
 function runFolderParent(): string {
-  const base = os.tmpdir();
+  // Absolute: a relative TMPDIR would break once a test changes the working folder.
+  const base = path.resolve(os.tmpdir());
   const socketLength = path.join(base, "live-infra-jest-XXXXXX", "lim-XXXXXX.sock").length;
   return socketLength < 100 || !fs.existsSync("/tmp") ? base : "/tmp";
 }

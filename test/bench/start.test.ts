@@ -68,7 +68,7 @@ beforeAll(() => {
   runs.synth = run("synth.js", ["--runs", "1", "--json"]);
   runs.migrate = run("migrate.js", ["--runs", "1", "--json"]);
   runs.fuzz = run("fuzz.js", ["--runs", "5", "--only", "outputs"]);
-  runs.fleet = run("fleet.js", ["--envs", "2", "--runs", "1", "--process-runs", "0", "--json"]);
+  runs.fleet = run("fleet.js", ["--envs", "2", "--runs", "1", "--rate-limit", "3", "--process-runs", "0", "--json"]);
   runs.all = run("all.js", ["--only", "help", "--runs", "1", "--out", path.join(tmp, "RESULTS.md"), "--npm-test-seconds", "42.5"]);
   runs.badHelp = run("help.js", ["--runs", "0"]);
   runs.badSoak = run("soak.js", ["--round", "2"]);
@@ -139,7 +139,7 @@ test("fleet: 2 environments, in-process only, the goal judged", async () => {
   const rep = report(r);
   expect(rep.bench).toBe("fleet");
   expect(rep.errors).toEqual([]);
-  const bound = rep.figures.find((f) => /^fleet: 2 environments, 20 req\/s per action, in-process$/.test(f.name))!;
+  const bound = rep.figures.find((f) => /^fleet: 2 environments, 3 req\/s per action, in-process$/.test(f.name))!;
   expect(bound.samples).toHaveLength(1);
   expect(bound.goal).toBe("≤ 1.2 × bound");
   expect(typeof bound.met).toBe("boolean");

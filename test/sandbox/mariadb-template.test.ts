@@ -45,10 +45,11 @@ async function withServer<T>(server: LaunchedMariaDb, fn: (s: LaunchedMariaDb) =
 
 describe("cache folder", () => {
   test("LIVE_INFRA_CACHE_DIR wins, then an absolute XDG_CACHE_HOME, then ~/.cache", () => {
-    expect(templateModule.cacheRoot({ LIVE_INFRA_CACHE_DIR: "/x/cache", XDG_CACHE_HOME: "/y" })).toBe(path.resolve("/x/cache"));
-    expect(templateModule.cacheRoot({ XDG_CACHE_HOME: "/y" })).toBe(path.join("/y", "live-demo-infra"));
-    expect(templateModule.cacheRoot({ XDG_CACHE_HOME: "relative" })).toBe(path.join(os.homedir(), ".cache", "live-demo-infra"));
-    expect(templateModule.cacheRoot({})).toBe(path.join(os.homedir(), ".cache", "live-demo-infra"));
+    const sub = "mariadb-templates";
+    expect(templateModule.cacheRoot({ LIVE_INFRA_CACHE_DIR: "/x/cache", XDG_CACHE_HOME: "/y" })).toBe(path.join(path.resolve("/x/cache"), sub));
+    expect(templateModule.cacheRoot({ XDG_CACHE_HOME: "/y" })).toBe(path.join("/y", "live-demo-infra", sub));
+    expect(templateModule.cacheRoot({ XDG_CACHE_HOME: "relative" })).toBe(path.join(os.homedir(), ".cache", "live-demo-infra", sub));
+    expect(templateModule.cacheRoot({})).toBe(path.join(os.homedir(), ".cache", "live-demo-infra", sub));
   });
 });
 
@@ -199,5 +200,75 @@ describe("racing builders", () => {
     };
     await expect(templateModule.obtainTemplate(spec, root)).rejects.toThrow(/mariadb-install-db failed \(1\):\nboom/);
     expect(cacheContents(root)).toEqual({ templates: [], leftovers: [] });
+  });
+
+  /** Makes `p` look `ms` old. */
+  const age = (p: string, ms: number) => {
+    const t = new Date(Date.now() - ms);
+    fs.utimesSync(p, t, t);
+  };
+  const HOUR = 3600_000;
+
+  test("with LIVE_INFRA_CACHE_DIR on a shared folder, everything stays in mariadb-templates/ and nothing else is touched", async () => {
+    const shared = path.join(tmp, "shared");
+    fs.mkdirSync(shared);
+    const foreign = { "versions.json": "not ours {", ".building-notes": "x", ".trash-1-deadbeef": "a file" };
+    for (const [name, text] of Object.entries(foreign)) {
+      fs.writeFileSync(path.join(shared, name), text);
+      age(path.join(shared, name), 24 * HOUR);
+    }
+    fs.mkdirSync(path.join(shared, ".building-12-0123abcd"));
+    age(path.join(shared, ".building-12-0123abcd"), 24 * HOUR);
+    const saved = process.env.LIVE_INFRA_CACHE_DIR;
+    process.env.LIVE_INFRA_CACHE_DIR = shared;
+    try {
+      const t = await templateModule.obtainTemplate(fakeSpec(Promise.resolve(), []));
+      expect(t.built).toBe(true);
+      expect(path.dirname(path.dirname(t.dataPath))).toBe(path.join(shared, "mariadb-templates"));
+    } finally {
+      if (saved === undefined) delete process.env.LIVE_INFRA_CACHE_DIR;
+      else process.env.LIVE_INFRA_CACHE_DIR = saved;
+    }
+    expect(fs.readdirSync(shared).sort()).toEqual([...Object.keys(foreign), ".building-12-0123abcd", "mariadb-templates"].sort());
+    for (const [name, text] of Object.entries(foreign)) expect(fs.readFileSync(path.join(shared, name), "utf8")).toBe(text);
+  });
+
+  test("prunes only our own names: stale temp folders and files, and other keys' templates over 30 days old", async () => {
+    const root = path.join(tmp, "cache-prune");
+    fs.mkdirSync(root);
+    const dir = (name: string, ms: number) => {
+      fs.mkdirSync(path.join(root, name));
+      age(path.join(root, name), ms);
+    };
+    const file = (name: string, ms: number) => {
+      fs.writeFileSync(path.join(root, name), "x");
+      age(path.join(root, name), ms);
+    };
+    const oldTemplate = (name: string, ms: number) => {
+      fs.mkdirSync(path.join(root, name, "data"), { recursive: true });
+      file(path.join(name, "template.json"), ms);
+    };
+    // Ours and stale: removed.
+    dir(".building-123-deadbeef", HOUR);
+    dir(".trash-45-0123abcd", HOUR);
+    file("versions.json.77.89abcdef", HOUR);
+    oldTemplate("mariadb-10.0.1-aaaaaaaaaaaa", 31 * 24 * HOUR);
+    // Ours but recent, or not exactly our names and kinds: kept.
+    dir(".building-99-cafebabe", 60_000);
+    file("versions.json.78.89abcdef", 60_000);
+    oldTemplate("mariadb-10.0.2-bbbbbbbbbbbb", 29 * 24 * HOUR);
+    const kept = [".building-99-cafebabe", "versions.json.78.89abcdef", "mariadb-10.0.2-bbbbbbbbbbbb"];
+    for (const name of [".building-foo", ".trash-1-DEADBEEF", ".trash-1-deadbeef0", "mariadb-notes", ".building-1"]) {
+      dir(name, 24 * 40 * HOUR);
+      kept.push(name);
+    }
+    for (const name of [".building-12-abcdef01", "versions.json.bak", "versions.json.1.2"]) {
+      file(name, 24 * 40 * HOUR);
+      kept.push(name);
+    }
+    const t = await templateModule.obtainTemplate(fakeSpec(Promise.resolve(), []), root);
+    expect(t.built).toBe(true);
+    const mine = path.basename(path.dirname(t.dataPath));
+    expect(fs.readdirSync(root).sort()).toEqual([...kept, mine, "versions.json"].sort());
   });
 });

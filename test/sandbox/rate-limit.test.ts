@@ -228,3 +228,30 @@ describe("live-infra sandbox --rate-limit (the real CLI)", () => {
     expect(await s.exit).toBe(0);
   });
 });
+
+test("service names that are Object.prototype members are refused cleanly (flags and PUT), never a TypeError", async () => {
+  const { InputError } = await import("../../common/errors");
+  for (const flag of ["constructor:Foo=5", "toString:X=1", "__proto__:Y=1"]) {
+    let caught: unknown;
+    try {
+      rateLimitFromFlags([flag], "--rate-limit", isEmulatedAction);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(InputError);
+    expect((caught as Error).message).toMatch(new RegExp(`^--rate-limit: actions: "${flag.split("=")[0]}" is not `));
+  }
+  expect(() => rateLimitFromFlags(["constructor:Foo=5"], "--rate-limit", isEmulatedAction)).toThrow('--rate-limit: actions: "constructor:Foo" is not an action the sandbox emulates');
+  const t = await startTestSandbox();
+  try {
+    const r = await fetch(`${t.sb.control}/rate-limits`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ actions: { "constructor:Foo": 5 } }),
+    });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual({ error: 'PUT /_sandbox/rate-limits: actions: "constructor:Foo" is not an action the sandbox emulates' });
+  } finally {
+    await t.close();
+  }
+});
