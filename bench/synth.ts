@@ -36,7 +36,7 @@ export async function benchSynth(runs: number): Promise<BenchReport> {
     for (let i = 0; i < runs; i++) {
       const r = await timeCli(["synth", "--outdir", path.join(outdir, `process-${i}`)], { env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
       if (r.code !== 0) errors.push(`live-infra synth exited ${r.code}: ${r.stderr.trim().split("\n").slice(-1)[0] ?? ""}`);
-      proc.push(r.seconds);
+      else proc.push(r.seconds);
     }
     return {
       bench: "synth",
