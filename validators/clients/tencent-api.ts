@@ -170,16 +170,13 @@ export function abortedError(reason: unknown, service: string, operation: string
   return new CloudError({ code: "Aborted", message: `not sent: aborted while waiting for a rate-limit slot (${why})`, kind: "timeout", service, operation });
 }
 
-/**
- * A view of `client` whose requests carry `signal` (a request's own `signal` still wins): a check's requests still
- * waiting for a rate-limit slot when the check is aborted are never sent.
- */
-export function withSignal<T extends Pick<TencentApiClient, "request">>(client: T, signal: AbortSignal): T {
+/** A view of `client` whose requests default to `defaults` (a request's own options still win). */
+function withDefaults<T extends Pick<TencentApiClient, "request">>(client: T, defaults: ApiRequestOptions): T {
   return new Proxy(client, {
     get(t, prop, receiver) {
       if (prop === "request") {
         return (service: ApiService, action: string, params: object = {}, options: ApiRequestOptions = {}) =>
-          t.request(service, action, params, { ...options, signal: options.signal ?? signal });
+          t.request(service, action, params, { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) });
       }
       const v = Reflect.get(t, prop, receiver);
       return typeof v === "function" ? v.bind(t) : v;
@@ -188,20 +185,19 @@ export function withSignal<T extends Pick<TencentApiClient, "request">>(client: 
 }
 
 /**
+ * A view of `client` whose requests carry `signal` (a request's own `signal` still wins): a check's requests still
+ * waiting for a rate-limit slot when the check is aborted are never sent.
+ */
+export function withSignal<T extends Pick<TencentApiClient, "request">>(client: T, signal: AbortSignal): T {
+  return withDefaults(client, { signal });
+}
+
+/**
  * A view of `client` whose requests default to `region` (a request's own `region` still wins): one client shared by
  * stacks in different regions, each stack seeing its own default.
  */
 export function withRegion<T extends Pick<TencentApiClient, "request">>(client: T, region: string): T {
-  return new Proxy(client, {
-    get(t, prop, receiver) {
-      if (prop === "request") {
-        return (service: ApiService, action: string, params: object = {}, options: ApiRequestOptions = {}) =>
-          t.request(service, action, params, { ...options, region: options.region ?? region });
-      }
-      const v = Reflect.get(t, prop, receiver);
-      return typeof v === "function" ? v.bind(t) : v;
-    },
-  });
+  return withDefaults(client, { region });
 }
 
 function transportCodeOnly(code: string): boolean {
