@@ -13,7 +13,8 @@
 import { ActionContext, ApiError, ServiceDef, Spec, fromApi, toApi } from "./api-types";
 import { CallbackTemplate, LiveDomain, RecordTemplate, State, beijingTime } from "./state";
 
-const TEMPLATE_LIMIT = 50;
+/** Callback and recording templates an account may hold, each (Tencent Cloud answers InternalError.ConfOutLimit). */
+export const TEMPLATE_LIMIT = 50;
 const DOMAIN_LIMIT = 100;
 
 const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$/i;

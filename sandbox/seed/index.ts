@@ -11,6 +11,7 @@ import * as path from "path";
 import { InputError, parseJsonFile } from "../../common/errors";
 import { parseUrlInputParts } from "../../common/url-input";
 import { OUTPUT_IDS, OutputId, StackOutputs, writeStackOutputs } from "../../common/outputs";
+import { TEMPLATE_LIMIT } from "../live";
 import { Credential, State, beijingTime, emptyState, validateState } from "../state";
 import { Block, Evaluator } from "./expressions";
 import type { BuilderTable, SeedContext } from "./types";
@@ -258,6 +259,12 @@ export async function seedStacks(opts: SeedStacksOptions): Promise<SeedStacksRes
       }
     }
     built.push(b);
+  }
+  // The account's quotas the API itself enforces: a seed never builds an account no deploy could have made.
+  for (const [what, n] of [["callback templates", state.live.callbackTemplates.length], ["recording templates", state.live.recordTemplates.length]] as const) {
+    if (n > TEMPLATE_LIMIT) {
+      throw new InputError(`${label}: the ${loaded.length} stack(s) declare ${n} ${what}; one account holds at most ${TEMPLATE_LIMIT} (Tencent Cloud answers InternalError.ConfOutLimit): seed fewer stacks into one sandbox`);
+    }
   }
   const valid = validateState(state, loaded.length === 1 ? `${loaded[0].file} (seeded state)` : `${label} (seeded state of ${loaded.length} stacks)`);
 

@@ -107,6 +107,15 @@ describe("seedStacks", () => {
     expect(fs.statSync(path.join(outRoot, "live-demo-dev-f01", "outputs.json")).mode & 0o777).toBe(0o600);
   });
 
+  test("51 copies would hold more templates than one account may (50 of each): refused, nothing written", async () => {
+    const fleet = fleetStacks(dev, "live-demo-dev", 51);
+    const outRoot = path.join(tmp, "over-quota");
+    await expect(seedStacks({ stacks: fleet.map((f) => ({ stack: f.stack, tfJson: f.tfJson, outDir: path.join(outRoot, f.stack) })), env: {} })).rejects.toThrow(
+      /the 51 stack\(s\) declare 51 callback templates; one account holds at most 50 \(Tencent Cloud answers InternalError.ConfOutLimit\)/,
+    );
+    expect(fs.existsSync(outRoot)).toBe(false);
+  });
+
   test("a name two stacks declare is refused naming both stacks and the name; nothing is written", async () => {
     const outA = path.join(tmp, "clash", "a");
     const outB = path.join(tmp, "clash", "b");
