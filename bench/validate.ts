@@ -64,9 +64,12 @@ async function measure(ctx: DemoContext, runs: number): Promise<Measured> {
         bad = `no JSON report (exit ${r.code}): ${r.stderr.trim().split("\n").slice(-1)[0] ?? ""}`;
       }
       if (r.code !== 0 || bad) m.errors.push(`process run ${i + 1}: exit ${r.code}; not pass: ${bad || "–"}`);
-      if (i >= 0) m.process.push(r.seconds);
+      else if (i >= 0) {
+        m.process.push(r.seconds);
+        // The baseline interleaved with the runs it is subtracted from, so both see the same machine load.
+        m.base.push(...(await nodeBaseline(1)));
+      }
     }
-    m.base = await nodeBaseline(runs);
 
     for (let i = -1; i < runs; i++) {
       calls = 0;
