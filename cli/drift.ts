@@ -109,6 +109,24 @@ function writeFile(file: string, text: string, what: string): void {
   }
 }
 
+/**
+ * Writes what one run produced: every --output file, the markdown report appended to GITHUB_STEP_SUMMARY when set,
+ * the report on stdout, and (for any format but text) the verdict on stderr.
+ */
+function emit(flags: DriftFlags, format: string, render: (format: DriftFormat) => string, verdict: () => string): void {
+  for (const o of flags.output ?? []) writeFile(o.file, render(o.format), `--output ${o.format}`);
+  const summary = process.env.GITHUB_STEP_SUMMARY?.trim();
+  if (summary) {
+    try {
+      fs.appendFileSync(summary, render("markdown"));
+    } catch (err) {
+      process.stderr.write(`live-infra: GITHUB_STEP_SUMMARY: cannot append to ${summary} (${(err as NodeJS.ErrnoException).code ?? "error"})\n`);
+    }
+  }
+  process.stdout.write(render(format as DriftFormat));
+  if (format !== "text") process.stderr.write(`${verdict()}\n`);
+}
+
 /** Several stacks: load each (an unreadable one is reported, not fatal), run them as a fleet, one report. */
 async function driftFleet(flags: DriftFlags, credentials: { secretId: string; secretKey: string }): Promise<number> {
   const format = flags.format as string;
@@ -137,12 +155,11 @@ async function driftFleet(flags: DriftFlags, credentials: { secretId: string; se
       return { stack, error: redact(err.message, [credentials.secretKey]) };
     }
   });
-  const env = process.env;
   const report = await runFleetDrift({
     stacks,
     credentials,
     endpoints: { apiEndpoint: flags.apiEndpoint, cosEndpoint: flags.cosEndpoint },
-    mysql: { password: env.LIVE_INFRA_MYSQL_PASSWORD },
+    mysql: { password: process.env.LIVE_INFRA_MYSQL_PASSWORD },
     skipSchema: !!flags.skipSchema,
     timeoutMs: flags.timeout,
     concurrency: flags.concurrency,
@@ -152,17 +169,7 @@ async function driftFleet(flags: DriftFlags, credentials: { secretId: string; se
     },
   });
   const lang = flags.lang;
-  for (const o of flags.output ?? []) writeFile(o.file, renderDriftFleet(report, o.format, { lang }), `--output ${o.format}`);
-  const summary = env.GITHUB_STEP_SUMMARY?.trim();
-  if (summary) {
-    try {
-      fs.appendFileSync(summary, renderDriftFleet(report, "markdown", { lang }));
-    } catch (err) {
-      process.stderr.write(`live-infra: GITHUB_STEP_SUMMARY: cannot append to ${summary} (${(err as NodeJS.ErrnoException).code ?? "error"})\n`);
-    }
-  }
-  process.stdout.write(renderDriftFleet(report, format, { lang }));
-  if (format !== "text") process.stderr.write(`${driftFleetVerdictLine(report, lang)}\n`);
+  emit(flags, format, (f) => renderDriftFleet(report, f, { lang }), () => driftFleetVerdictLine(report, lang));
   return driftFleetExitCode(report);
 }
 
@@ -217,17 +224,7 @@ export function register(program: Command): void {
           rateLimiter: flags.rateLimit !== undefined ? new RateLimiter({ override: flags.rateLimit }) : undefined,
         });
         const lang = flags.lang;
-        for (const o of flags.output ?? []) writeFile(o.file, renderDriftReport(report, o.format, { lang }), `--output ${o.format}`);
-        const summary = env.GITHUB_STEP_SUMMARY?.trim();
-        if (summary) {
-          try {
-            fs.appendFileSync(summary, renderDriftReport(report, "markdown", { lang }));
-          } catch (err) {
-            process.stderr.write(`live-infra: GITHUB_STEP_SUMMARY: cannot append to ${summary} (${(err as NodeJS.ErrnoException).code ?? "error"})\n`);
-          }
-        }
-        process.stdout.write(renderDriftReport(report, flags.format, { lang }));
-        if (flags.format !== "text") process.stderr.write(`${verdictLine(report, lang)}\n`);
+        emit(flags, flags.format, (f) => renderDriftReport(report, f, { lang }), () => verdictLine(report, lang));
         return exitCodeOf(report);
       }),
     );
